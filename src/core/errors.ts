@@ -1,0 +1,107 @@
+/**
+ * The error classes asyncio-ts raises, named as asyncio names them.
+ *
+ * Every class extends `Error`, so stacks print and `instanceof Error` holds. The `name` of each
+ * lives on its prototype (not on every instance): cancellation errors are created often.
+ */
+
+function named<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
+  Object.defineProperty(cls.prototype, "name", {
+    value: name,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return cls;
+}
+
+/**
+ * Raised at a task's await when the task (or what it awaits) is cancelled.
+ *
+ * Catch it only to clean up, then rethrow: a task that swallows it is not cancelled, and
+ * `TaskGroup` and `timeout` count on seeing it.
+ *
+ * @example
+ * try {
+ *   await asyncio.sleep(10);
+ * } catch (err) {
+ *   if (err instanceof asyncio.CancelledError) console.log("cleaning up");
+ *   throw err;
+ * }
+ */
+export class CancelledError extends Error {}
+named(CancelledError, "CancelledError");
+
+/** Raised when an operation exceeds its deadline (`timeout`, `waitFor`, `asCompleted`). */
+export class TimeoutError extends Error {}
+named(TimeoutError, "TimeoutError");
+
+/** Raised when an operation is not allowed in the current state (e.g. `result()` of a pending Future). */
+export class InvalidStateError extends Error {}
+named(InvalidStateError, "InvalidStateError");
+
+/**
+ * Raised for misuse that asyncio reports as Python's `RuntimeError`: `run()` inside a running
+ * loop, a task awaiting itself, a primitive used from two loops, no running loop.
+ */
+export class RuntimeError extends Error {}
+named(RuntimeError, "RuntimeError");
+
+/**
+ * Raised by `run()` when its main task was cancelled because the process received SIGINT
+ * (Ctrl-C), as Python raises `KeyboardInterrupt`.
+ */
+export class KeyboardInterrupt extends Error {}
+named(KeyboardInterrupt, "KeyboardInterrupt");
+
+/** Raised by `ContextVar.get()` when the variable has no value and no default, as Python's `LookupError`. */
+export class LookupError extends Error {}
+named(LookupError, "LookupError");
+
+/** Raised by `Queue.getNowait()` when the queue is empty. */
+export class QueueEmpty extends Error {}
+named(QueueEmpty, "QueueEmpty");
+
+/** Raised by `Queue.putNowait()` when the queue is full. */
+export class QueueFull extends Error {}
+named(QueueFull, "QueueFull");
+
+/** Raised by queue operations after `Queue.shutdown()`. */
+export class QueueShutDown extends Error {}
+named(QueueShutDown, "QueueShutDown");
+
+/** Raised by `Barrier.wait()` when the barrier is broken or reset while waiting. */
+export class BrokenBarrierError extends Error {}
+named(BrokenBarrierError, "BrokenBarrierError");
+
+/**
+ * Raised by `StreamReader.readexactly()`/`readuntil()` when the stream ends first.
+ * `partial` holds the bytes read before the end; `expected` is how many were wanted
+ * (`null` when reading until a separator).
+ */
+export class IncompleteReadError extends Error {
+  readonly partial: Uint8Array;
+  readonly expected: number | null;
+
+  constructor(partial: Uint8Array, expected: number | null) {
+    const wanted = expected === null ? "undefined" : String(expected);
+    super(`${partial.length} bytes read on a total of ${wanted} expected bytes`);
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+named(IncompleteReadError, "IncompleteReadError");
+
+/**
+ * Raised by `StreamReader.readuntil()`/`readline()` when the buffer limit is reached before the
+ * separator is found. `consumed` is the number of bytes to skip to make progress.
+ */
+export class LimitOverrunError extends Error {
+  readonly consumed: number;
+
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}
+named(LimitOverrunError, "LimitOverrunError");

@@ -1,0 +1,462 @@
+/**
+ * `Future`: a result that will exist later, as asyncio's `Future`, and the one thing every
+ * wait of the library parks on.
+ *
+ * Awaiting a pending Future from a Task records it as the Task's `_futWaiter`, so
+ * `task.cancel()` cancels it; when the Future completes, the waiting code resumes through the
+ * loop one iteration later, exactly when asyncio would resume it. Done callbacks run through
+ * the loop too, never synchronously.
+ *
+ * Invariants: `_state` only leaves PENDING once; while PENDING `_result` is undefined; when
+ * CANCELLED it holds the cancel message; when RESOLVED the value; when REJECTED the error.
+ * `_callbacks` holds the Runnables (done-callback Handles and wake-ups of awaiting code) to
+ * schedule at completion, in registration order, and is null once they were scheduled.
+ */
+import { inspect } from "node:util";
+import { Context, currentVars } from "./context.js";
+import { CancelledError, InvalidStateError, RuntimeError } from "./errors.js";
+import { Handle } from "./handle.js";
+import type { EventLoop } from "./loop.js";
+import type { Runnable } from "./readyQueue.js";
+import { getRunningLoop, scopeStorage } from "./scope.js";
+import type { Task } from "./task.js";
+import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";
+import { describeValue, requireFunction } from "./validate.js";
+
+/** @internal */
+export const PENDING = 0;
+/** @internal */
+export const CANCELLED = 1;
+/** @internal */
+export const RESOLVED = 2;
+/** @internal */
+export const REJECTED = 3;
+
+/** Options of the Future constructor. */
+export interface FutureOptions {
+  /** The loop the Future belongs to; the running loop by default. */
+  loop?: EventLoop;
+}
+
+/** Options of `addDoneCallback`. */
+export interface DoneCallbackOptions {
+  /** The contextvars Context the callback runs in; a copy of the current one by default. */
+  context?: Context;
+}
+
+/** @internal A resolve or reject function of a promise. */
+export type Settle = (value: unknown) => void;
+type OnFulfilled<T, R> = ((value: T) => R | PromiseLike<R>) | null | undefined;
+type OnRejected<R> = ((reason: unknown) => R | PromiseLike<R>) | null | undefined;
+
+/**
+ * @internal `new Promise(captureResolvers)` leaves the new promise's resolvers in
+ * `capturedResolve`/`capturedReject` (read them at once): no executor closure is allocated.
+ */
+export let capturedResolve: Settle;
+/** @internal See `captureResolvers`. */
+export let capturedReject: Settle;
+/** @internal See `capturedResolve`. */
+export function captureResolvers<T>(resolve: (value: T) => void, reject: Settle): void {
+  capturedResolve = resolve as Settle;
+  capturedReject = reject;
+}
+
+/**
+ * A pending result, settled once with `setResult`, `setException` or `cancel`.
+ *
+ * @example
+ * await asyncio.run(async () => {
+ *   const config = new asyncio.Future<string>();
+ *   asyncio.getRunningLoop().callLater(0.1, () => config.setResult("ready"));
+ *   console.log(await config); // "ready"
+ * });
+ */
+export class Future<T = unknown> implements PromiseLike<T> {
+  /** @internal */
+  _loop: EventLoop;
+  /** @internal */
+  _state: number = PENDING;
+  /** @internal */
+  _result: unknown = undefined;
+  /** @internal */
+  _callbacks: Runnable | Runnable[] | null = null;
+  /** @internal True while an exception is set and nobody looked at it. */
+  _logTraceback = false;
+
+  constructor(options?: FutureOptions) {
+    if (options === undefined) {
+      this._loop = getRunningLoop();
+      return;
+    }
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`Future options must be an object, got ${describeValue(options)}`);
+    }
+    this._loop = options.loop ?? getRunningLoop();
+  }
+
+  /** The loop this Future belongs to. */
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  /** Whether the Future is done: it has a result or an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** Whether the Future was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result. Throws the exception if one was set, a `CancelledError` if the Future was
+   * cancelled, an `InvalidStateError` if it is not done yet.
+   */
+  result(): T {
+    switch (this._state) {
+      case RESOLVED:
+        return this._result as T;
+      case REJECTED:
+        this._retrieved();
+        throw this._result;
+      case CANCELLED:
+        throw this._makeCancelledError();
+      default:
+        throw new InvalidStateError("Result is not ready.");
+    }
+  }
+
+  /**
+   * The exception set on the Future, or `null` if it completed with a result. Throws a
+   * `CancelledError` if it was cancelled, an `InvalidStateError` if it is not done yet.
+   */
+  exception(): unknown {
+    switch (this._state) {
+      case RESOLVED:
+        return null;
+      case REJECTED:
+        this._retrieved();
+        return this._result;
+      case CANCELLED:
+        throw this._makeCancelledError();
+      default:
+        throw new InvalidStateError("Exception is not set.");
+    }
+  }
+
+  /** Completes the Future with `value`; an `InvalidStateError` if it is already done. */
+  setResult(value: T): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`invalid state: ${this} is already done`);
+    }
+    this._resolve(value);
+  }
+
+  /**
+   * Completes the Future with `error` (an error class is instantiated); an
+   * `InvalidStateError` if it is already done.
+   */
+  setException(error: unknown): void {
+    if (this._state !== PENDING) {
+      throw new InvalidStateError(`invalid state: ${this} is already done`);
+    }
+    if (error === null || error === undefined) {
+      throw new TypeError(`setException() expects an error, got ${describeValue(error)}`);
+    }
+    if (
+      typeof error === "function" &&
+      (error as { prototype?: unknown }).prototype instanceof Error
+    ) {
+      error = new (error as new () => Error)();
+    }
+    this._reject(error);
+  }
+
+  /**
+   * Cancels the Future: it becomes done and cancelled and its callbacks are scheduled.
+   * Returns false (and does nothing) if it was already done.
+   */
+  cancel(msg?: string): boolean {
+    if (msg !== undefined && typeof msg !== "string") {
+      throw new TypeError(`cancel() message must be a string, got ${describeValue(msg)}`);
+    }
+    return this._cancel(msg);
+  }
+
+  /**
+   * Calls `fn(future)` through the loop once the Future is done (soon, if it already is).
+   * The callback runs in a copy of the current contextvars Context unless one is given.
+   */
+  addDoneCallback(fn: (future: this) => unknown, options?: DoneCallbackOptions): void {
+    requireFunction(fn, "addDoneCallback() callback");
+    const context = options?.context ?? new Context(currentVars());
+    const handle = new Handle(fn as (...args: unknown[]) => unknown, [this], this._loop, context);
+    if (this._state !== PENDING) {
+      this._loop._schedule(handle);
+    } else {
+      this._addCallback(handle);
+    }
+  }
+
+  /** Removes every registration of `fn`; returns how many were removed. */
+  removeDoneCallback(fn: (future: this) => unknown): number {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return 0;
+    const matches = (item: Runnable) => item instanceof Handle && item._callback === fn;
+    if (!Array.isArray(callbacks)) {
+      if (!matches(callbacks)) return 0;
+      this._callbacks = null;
+      return 1;
+    }
+    const kept = callbacks.filter((item) => !matches(item));
+    const removed = callbacks.length - kept.length;
+    this._callbacks = kept.length === 0 ? null : kept;
+    return removed;
+  }
+
+  /**
+   * Awaiting a Future parks the current Task on it: `task.cancel()` then cancels the Future.
+   * Awaiting a done Future does not suspend the task (as in asyncio).
+   */
+  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design, as in asyncio.
+  then<R1 = T, R2 = never>(
+    onFulfilled?: OnFulfilled<T, R1>,
+    onRejected?: OnRejected<R2>,
+  ): Promise<R1 | R2> {
+    if (this._state !== PENDING) {
+      return (this._settledPromise() as Promise<T>).then(onFulfilled, onRejected);
+    }
+    const promise = new Promise<R1 | R2>(captureResolvers<R1 | R2>);
+    const reaction = new Reaction(
+      this,
+      null,
+      capturedResolve,
+      capturedReject,
+      onFulfilled,
+      onRejected,
+    );
+    this._await(reaction);
+    return promise;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${this._describeState()}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  // ---- internal surface ----
+
+  /** @internal */
+  _describeState(): string {
+    switch (this._state) {
+      case PENDING:
+        return "pending";
+      case CANCELLED:
+        return "cancelled";
+      case RESOLVED:
+        return `finished result=${inspect(this._result, { depth: 0, breakLength: Infinity })}`;
+      default:
+        return `finished exception=${describeError(this._result)}`;
+    }
+  }
+
+  /** @internal Completes with a value; the caller checked that the Future is pending. */
+  _resolve(value: unknown): void {
+    this._result = value;
+    this._state = RESOLVED;
+    this._scheduleCallbacks();
+  }
+
+  /** @internal Completes with an error; the caller checked that the Future is pending. */
+  _reject(error: unknown): void {
+    this._result = error;
+    this._state = REJECTED;
+    this._scheduleCallbacks();
+    this._logTraceback = true;
+    trackUnretrieved(this);
+  }
+
+  /** @internal Future.cancel without argument checks (Task overrides cancel()). */
+  _cancel(msg: string | undefined): boolean {
+    this._retrieved();
+    if (this._state !== PENDING) return false;
+    this._result = msg;
+    this._state = CANCELLED;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /** @internal The CancelledError to throw for this cancelled Future. */
+  _makeCancelledError(): CancelledError {
+    return new CancelledError(this._result as string | undefined);
+  }
+
+  /** @internal Somebody looked at the exception: do not report it as never retrieved. */
+  _retrieved(): void {
+    if (this._logTraceback) {
+      this._logTraceback = false;
+      forgetUnretrieved(this);
+    }
+  }
+
+  /** @internal A settled promise with the outcome of this done Future. */
+  _settledPromise(): Promise<unknown> {
+    switch (this._state) {
+      case RESOLVED:
+        return Promise.resolve(this._result);
+      case REJECTED:
+        this._retrieved();
+        return Promise.reject(this._result);
+      default:
+        return Promise.reject(this._makeCancelledError());
+    }
+  }
+
+  /**
+   * @internal Registers `reaction` to run when this pending Future completes, parking the
+   * current task (if any) on it.
+   */
+  _await(reaction: Reaction): void {
+    const task = scopeStorage.getStore()?._currentTask() ?? null;
+    if (task !== null) {
+      if (task === (this as Future<unknown>)) {
+        const error = new RuntimeError(`Task cannot await on itself: ${task}`);
+        queueMicrotask(() => reaction._settle(false, error));
+        return;
+      }
+      reaction.task = task;
+      this._addCallback(reaction);
+      task._beginWait(this);
+      return;
+    }
+    this._addCallback(reaction);
+  }
+
+  /** @internal */
+  _addCallback(item: Runnable): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) this._callbacks = item;
+    else if (Array.isArray(callbacks)) callbacks.push(item);
+    else this._callbacks = [callbacks, item];
+  }
+
+  /** @internal */
+  _scheduleCallbacks(): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    if (Array.isArray(callbacks)) {
+      for (const item of callbacks) loop._schedule(item);
+    } else {
+      loop._schedule(callbacks);
+    }
+  }
+}
+
+/**
+ * @internal The wake-up of code awaiting a Future. It runs through the loop when the Future
+ * completes and settles the awaiting promise with the outcome, unless the awaiting Task was
+ * cancelled meanwhile, in which case it delivers that cancellation instead.
+ */
+export class Reaction implements Runnable {
+  readonly future: Future<unknown>;
+  task: Task<unknown> | null;
+  readonly #resolve: Settle;
+  readonly #reject: Settle;
+  readonly #onFulfilled: OnFulfilled<unknown, unknown>;
+  readonly #onRejected: OnRejected<unknown>;
+
+  constructor(
+    future: Future<unknown>,
+    task: Task<unknown> | null,
+    resolve: Settle,
+    reject: Settle,
+    onFulfilled: OnFulfilled<never, unknown>,
+    onRejected: OnRejected<unknown>,
+  ) {
+    this.future = future;
+    this.task = task;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#onFulfilled = onFulfilled as OnFulfilled<unknown, unknown>;
+    this.#onRejected = onRejected;
+  }
+
+  _run(): void {
+    const future = this.future;
+    const task = this.task;
+    const state = future._state;
+    const outcomeIsCancel =
+      state === CANCELLED || (state === REJECTED && future._result instanceof CancelledError);
+    if (task?._endWait(future, outcomeIsCancel) && !outcomeIsCancel) {
+      this._settle(false, task._makeCancelledError());
+      return;
+    }
+    switch (state) {
+      case RESOLVED:
+        this._settle(true, future._result);
+        return;
+      case REJECTED:
+        future._retrieved();
+        this._settle(false, future._result);
+        return;
+      default:
+        this._settle(false, future._makeCancelledError());
+    }
+  }
+
+  /** Settles the awaiting promise, through the `then` handlers when there are any. */
+  _settle(fulfilled: boolean, value: unknown): void {
+    const handler = fulfilled ? this.#onFulfilled : this.#onRejected;
+    if (typeof handler !== "function") {
+      (fulfilled ? this.#resolve : this.#reject)(value);
+      return;
+    }
+    try {
+      this.#resolve(handler(value));
+    } catch (error) {
+      this.#reject(error);
+    }
+  }
+
+  toString(): string {
+    return this.task === null ? `wake-up of ${this.future}` : `step of ${this.task}`;
+  }
+}
+
+/**
+ * @internal Awaits `future` from library code: the same parking as `await future`, without
+ * the intermediate promise `then` must return.
+ */
+export function parkOn<T>(future: Future<T>): Promise<T> {
+  if (future._state !== PENDING) return future._settledPromise() as Promise<T>;
+  const promise = new Promise<T>(captureResolvers<T>);
+  future._await(new Reaction(future, null, capturedResolve, capturedReject, null, null));
+  return promise;
+}
+
+/** @internal A Future of `loop`, created without allocating an options object. */
+export function createLoopFuture<T>(loop: EventLoop): Future<T> {
+  return new Future<T>(loop._futureOptions);
+}
+
+/** Whether `value` is a Future (a Task is one too). */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return value instanceof Future;
+}
+
+/** @internal Sets `future`'s result unless it is already done (e.g. cancelled). */
+export function setResultUnlessDone<T>(future: Future<T>, value: T): void {
+  if (future._state === PENDING) future._resolve(value);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}(${JSON.stringify(error.message)})`;
+  return inspect(error, { depth: 0, breakLength: Infinity });
+}

@@ -1,0 +1,561 @@
+/**
+ * The event loop: asyncio's loop as a facade over Node's.
+ *
+ * Node runs the I/O; this loop keeps its own ready queue (`callSoon`, FIFO) and one timer heap
+ * (`callLater`/`callAt`) whose earliest deadline is handed to the Clock as a single alarm.
+ *
+ * An iteration, as in asyncio's `_run_once`: the timers that are due join the ready queue,
+ * then the callbacks present at that moment run, in order; callbacks they schedule wait for
+ * the next iteration. Between two callbacks the microtasks the first one caused run first
+ * (a task woken by a callback runs its step before the next callback), so tasks interleave
+ * exactly as asyncio's steps do. Iterations follow one another through `setImmediate`, which
+ * lets Node poll for I/O in between.
+ *
+ * Invariants: at most one iteration is scheduled or running at a time; when the loop is
+ * running and none is, either the ready queue is empty and the Clock holds an alarm for the
+ * earliest timer (or none, without timers), or an iteration is scheduled.
+ */
+import { inspect } from "node:util";
+import type { AlarmHost, Clock } from "./clock.js";
+import { MonotonicClock } from "./clock.js";
+import type { VarMap } from "./context.js";
+import { Context } from "./context.js";
+import { toLoopTime, toSeconds } from "./durations.js";
+import { RuntimeError } from "./errors.js";
+import type { Future } from "./future.js";
+import { createLoopFuture } from "./future.js";
+import type { Callback } from "./handle.js";
+import { Handle, TimerHandle } from "./handle.js";
+import type { Runnable } from "./readyQueue.js";
+import { ReadyQueue } from "./readyQueue.js";
+import type { Scope } from "./scope.js";
+import { scopeStorage } from "./scope.js";
+
+export { getRunningLoop } from "./scope.js";
+
+import type { Task, TaskOptions } from "./task.js";
+import { newTask, requireCoroutineFunction } from "./task.js";
+import { TaskList } from "./taskList.js";
+import type { TimerEntry } from "./timerHeap.js";
+import { TimerHeap } from "./timerHeap.js";
+import { describeValue, requireFunction } from "./validate.js";
+
+/** What `callExceptionHandler()` receives, as asyncio's exception context dict. */
+export interface ExceptionContext {
+  /** What happened. */
+  message: string;
+  /** The error, when there is one. */
+  exception?: unknown;
+  /** The Future involved, if any. */
+  future?: Future<unknown>;
+  /** The Task involved, if any. */
+  task?: Task<unknown>;
+  /** The Handle whose callback failed, if any. */
+  handle?: Handle;
+  /** Anything else worth reporting. */
+  [key: string]: unknown;
+}
+
+/** A function that receives errors nobody else could handle (see `setExceptionHandler`). */
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+/** Makes the Task for `loop.createTask()` (see `setTaskFactory` and `eagerTaskFactory`). */
+export type TaskFactory = <T>(
+  loop: EventLoop,
+  fn: () => PromiseLike<T>,
+  options?: TaskOptions,
+) => Task<T>;
+
+/** Options of the loop constructor. */
+export interface EventLoopOptions {
+  /** Where time comes from; `VirtualClock` from `asyncio-ts/testing` makes it virtual. */
+  clock?: Clock;
+  /** Debug mode (slow callbacks are reported). */
+  debug?: boolean;
+}
+
+/** What the timer heap holds: a TimerHandle, or a Future that is its own timer (sleep). */
+type Timer = TimerEntry & Runnable;
+
+const IDLE = 0;
+const RUNNING = 1;
+const CLOSED = 2;
+
+const SETTLED = Promise.resolve();
+
+/** Timers due within this many seconds of now fire in the current iteration. */
+const CLOCK_RESOLUTION = 1e-6;
+
+function runIterationOf(loop: EventLoop): void {
+  loop._runIteration();
+}
+
+function scheduleIterationOf(loop: EventLoop): void {
+  setImmediate(runIterationOf, loop);
+}
+
+function stopLoopWhenDone(future: Future<unknown>): void {
+  future.getLoop().stop();
+}
+
+/**
+ * The event loop. `asyncio.run()` creates one; inside it, `getRunningLoop()` returns it.
+ *
+ * @example
+ * await asyncio.run(async () => {
+ *   const loop = asyncio.getRunningLoop();
+ *   loop.callLater(0.1, () => console.log("later"));
+ *   loop.callSoon(() => console.log("soon"));
+ *   await asyncio.sleep(0.2); // prints "soon", then "later"
+ * });
+ */
+export class EventLoop implements Scope, AlarmHost {
+  /** @internal The scope's loop: the loop itself. */
+  readonly _loop: EventLoop = this;
+  /** @internal The contextvars Context of the callback running now. */
+  _context: Context;
+  /** @internal Tasks created on this loop and not done yet. */
+  readonly _tasks: TaskList<Task<unknown>> = new TaskList();
+  /** @internal The options object every Future of this loop is created with. */
+  readonly _futureOptions: { readonly loop: EventLoop } = { loop: this };
+
+  /** Callbacks that run longer than this many seconds are reported in debug mode. */
+  #slowCallbackDuration = 0.1;
+  readonly #baseContext: Context;
+  readonly #ready = new ReadyQueue();
+  readonly #timers = new TimerHeap<Timer>();
+  readonly #clock: Clock;
+  #state = IDLE;
+  #iterationScheduled = false;
+  #inIteration = false;
+  #batchLeft = 0;
+  #stopping = false;
+  #onStopped: (() => void) | null = null;
+  #debug: boolean;
+  #exceptionHandler: ExceptionHandler | null = null;
+  #taskFactory: TaskFactory | null = null;
+  #externalWaits = 0;
+  #timedItem: Runnable | null = null;
+  #timedStart = 0;
+
+  constructor(options: EventLoopOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`EventLoop options must be an object, got ${describeValue(options)}`);
+    }
+    const clock = options.clock ?? new MonotonicClock();
+    if (typeof clock.now !== "function" || typeof clock.setAlarm !== "function") {
+      throw new TypeError("clock must implement now() and setAlarm()");
+    }
+    this.#clock = clock;
+    this.#debug = options.debug ?? debugFromEnvironment();
+    this.#baseContext = new Context();
+    this._context = this.#baseContext;
+  }
+
+  /** The loop's time: monotonic seconds from its Clock. */
+  time(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * Schedules `callback(...args)` for the next iteration, after the callbacks already
+   * scheduled (FIFO). Returns a Handle that can cancel it.
+   */
+  callSoon<A extends unknown[]>(callback: Callback<A>, ...args: A): Handle {
+    this.#checkCallback(callback, "callSoon");
+    this.#checkClosed();
+    const handle = new Handle(callback as Callback<unknown[]>, args, this, this.#callbackContext());
+    this._schedule(handle);
+    return handle;
+  }
+
+  /**
+   * Schedules `callback(...args)` to run once `delay` seconds (or a duration string) have
+   * passed. Timers with the same deadline run in the order they were scheduled.
+   */
+  callLater<A extends unknown[]>(
+    delay: number | string,
+    callback: Callback<A>,
+    ...args: A
+  ): TimerHandle {
+    const seconds = toSeconds(delay, "callLater() delay");
+    this.#checkCallback(callback, "callLater");
+    return this.#callAt(this.time() + seconds, callback as Callback<unknown[]>, args);
+  }
+
+  /** Schedules `callback(...args)` at loop time `when` (seconds, as `time()` returns). */
+  callAt<A extends unknown[]>(when: number, callback: Callback<A>, ...args: A): TimerHandle {
+    const at = toLoopTime(when, "callAt() when");
+    this.#checkCallback(callback, "callAt");
+    return this.#callAt(at, callback as Callback<unknown[]>, args);
+  }
+
+  /** A new pending Future bound to this loop. */
+  createFuture<T = unknown>(): Future<T> {
+    this.#checkClosed();
+    return createLoopFuture<T>(this);
+  }
+
+  /**
+   * Wraps the coroutine function `fn` in a Task scheduled on this loop (see `createTask`).
+   */
+  createTask<T>(fn: () => PromiseLike<T>, options?: TaskOptions): Task<T> {
+    this.#checkClosed();
+    if (this.#taskFactory !== null) {
+      requireCoroutineFunction(fn, "createTask()");
+      return this.#taskFactory(this, fn, options);
+    }
+    return newTask(fn, options, this, false);
+  }
+
+  /**
+   * Sets the factory `createTask()` uses (`null` restores the default). Pass
+   * `eagerTaskFactory` to start tasks at once.
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== "function") {
+      throw new TypeError(`task factory must be a function or null, got ${describeValue(factory)}`);
+    }
+    this.#taskFactory = factory;
+  }
+
+  /** The factory set with `setTaskFactory()`, or `null`. */
+  getTaskFactory(): TaskFactory | null {
+    return this.#taskFactory;
+  }
+
+  /** Sets the handler of errors nobody else could handle (`null` restores the default). */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(
+        `exception handler must be a function or null, got ${describeValue(handler)}`,
+      );
+    }
+    this.#exceptionHandler = handler;
+  }
+
+  /** The handler set with `setExceptionHandler()`, or `null`. */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /**
+   * Reports an error nobody else could handle: to the handler set with
+   * `setExceptionHandler()`, or else to `defaultExceptionHandler()`.
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    if (context === null || typeof context !== "object" || typeof context.message !== "string") {
+      throw new TypeError("callExceptionHandler() expects an object with a string message");
+    }
+    const handler = this.#exceptionHandler;
+    if (handler === null) {
+      this.defaultExceptionHandler(context);
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (error) {
+      this.defaultExceptionHandler({
+        message: "Unhandled error in exception handler",
+        exception: error,
+        context,
+      });
+    }
+  }
+
+  /** Logs `context` to stderr the way asyncio's default handler logs it. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || "Unhandled exception in event loop"];
+    for (const key of Object.keys(context).sort()) {
+      if (key === "message" || key === "exception") continue;
+      lines.push(`${key}: ${inspect(context[key], { depth: 1, breakLength: Infinity })}`);
+    }
+    if ("exception" in context) {
+      lines.push(inspect(context.exception));
+    }
+    console.error(lines.join("\n"));
+  }
+
+  /** Whether debug mode is on. */
+  getDebug(): boolean {
+    return this.#debug;
+  }
+
+  /** Turns debug mode on or off. */
+  setDebug(enabled: boolean): void {
+    if (typeof enabled !== "boolean") {
+      throw new TypeError(`setDebug() expects a boolean, got ${describeValue(enabled)}`);
+    }
+    this.#debug = enabled;
+  }
+
+  /** In debug mode, callbacks and task steps longer than this (seconds) are reported. */
+  get slowCallbackDuration(): number {
+    return this.#slowCallbackDuration;
+  }
+
+  set slowCallbackDuration(seconds: number) {
+    this.#slowCallbackDuration = toSeconds(seconds, "slowCallbackDuration");
+  }
+
+  /** @internal Scope: the variables of the callback running now. */
+  _contextVars(): VarMap {
+    return this._context._vars;
+  }
+
+  /** @internal Scope: callbacks write to their own context. */
+  _writableContext(): Context {
+    return this._context;
+  }
+
+  /** @internal A loop scope has no current task. */
+  _currentTask(): null {
+    return null;
+  }
+
+  /** Whether the loop is running (inside `run()` or `Runner.run()`). */
+  isRunning(): boolean {
+    return this.#state === RUNNING;
+  }
+
+  /** Whether `close()` was called. */
+  isClosed(): boolean {
+    return this.#state === CLOSED;
+  }
+
+  /**
+   * Asks the running loop to stop after the current iteration; `run()` uses it when the
+   * main task is done.
+   */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#state === RUNNING) this.#scheduleIteration();
+  }
+
+  /** Closes the loop: pending callbacks and timers are dropped. Not allowed while running. */
+  close(): void {
+    if (this.#state === RUNNING) {
+      throw new RuntimeError("Cannot close a running event loop");
+    }
+    if (this.#state === CLOSED) return;
+    this.#state = CLOSED;
+    this.#ready.clear();
+    this.#timers.clear();
+    this.#clock.setAlarm(null, this);
+  }
+
+  toString(): string {
+    const state = ["idle", "running", "closed"][this.#state];
+    return `<EventLoop ${state} debug=${this.#debug}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  // ---- internal surface, used by Future, Task and the runner ----
+
+  /** @internal Queues `item` for the next iteration. */
+  _schedule(item: Runnable): void {
+    this.#checkClosed();
+    this.#ready.push(item);
+    if (!this.#inIteration) this.#scheduleIteration();
+  }
+
+  /** @internal Runs a Handle's callback in its context; errors go to the exception handler. */
+  _runCallback(handle: Handle, callback: Callback<unknown[]>, args: unknown[]): void {
+    const previous = this._context;
+    this._context = handle._context;
+    try {
+      callback(...args);
+    } catch (error) {
+      this.callExceptionHandler({
+        message: `Exception in callback ${callback.name || "(anonymous)"}`,
+        exception: error,
+        handle,
+      });
+    } finally {
+      this._context = previous;
+    }
+  }
+
+  /** @internal Adds `timer` to the heap; it runs in the first iteration at or after its deadline. */
+  _addTimer(timer: Timer): void {
+    this.#checkClosed();
+    this.#timers.push(timer);
+    if (this.#timers.peek() === timer && this.#idleWithoutIteration()) this.#armAlarm();
+  }
+
+  /** @internal A timer was cancelled: take it out of the heap. */
+  _timerCancelled(timer: Timer): void {
+    const wasFirst = this.#timers.peek() === timer;
+    this.#timers.remove(timer);
+    if (wasFirst && this.#idleWithoutIteration()) this.#armAlarm();
+  }
+
+  /** @internal An operation outside the loop (I/O, a wrapped promise) started. */
+  _beginExternalWait(): void {
+    this.#externalWaits++;
+  }
+
+  /** @internal An operation counted by `_beginExternalWait()` ended. */
+  _endExternalWait(): void {
+    this.#externalWaits--;
+  }
+
+  /**
+   * @internal Runs the loop until `future` is done (then stops it, as asyncio's
+   * `run_until_complete`). Resolves when the loop has stopped.
+   */
+  async _runUntilComplete(future: Future<unknown>): Promise<void> {
+    this.#checkClosed();
+    if (this.#state === RUNNING) {
+      throw new RuntimeError("This event loop is already running");
+    }
+    this.#state = RUNNING;
+    this.#stopping = false;
+    const stopped = new Promise<void>((resolve) => {
+      this.#onStopped = resolve;
+    });
+    future.addDoneCallback(stopLoopWhenDone);
+    if (this.#ready.length > 0) this.#scheduleIteration();
+    else this.#armAlarm();
+    try {
+      await stopped;
+    } finally {
+      future.removeDoneCallback(stopLoopWhenDone);
+    }
+    if (!future.done()) {
+      throw new RuntimeError("Event loop stopped before Future completed.");
+    }
+  }
+
+  /** AlarmHost: nothing ready, no iteration under way, no external operation in flight. */
+  idle(): boolean {
+    return this.#idleWithoutIteration() && this.#ready.length === 0 && this.#externalWaits === 0;
+  }
+
+  /** AlarmHost: the alarm went off; run an iteration unless one is already on its way. */
+  wake(): void {
+    if (this.#state !== RUNNING || this.#iterationScheduled || this.#inIteration) return;
+    scopeStorage.run(this, runIterationOf, this);
+  }
+
+  /** @internal One iteration (see the file comment). */
+  _runIteration(): void {
+    this.#iterationScheduled = false;
+    if (this.#state !== RUNNING) return;
+    this.#inIteration = true;
+    const end = this.time() + CLOCK_RESOLUTION;
+    const timers = this.#timers;
+    for (
+      let timer = timers.peek();
+      timer !== undefined && timer._when < end;
+      timer = timers.peek()
+    ) {
+      this.#ready.push(timers.pop());
+    }
+    this.#batchLeft = this.#ready.length;
+    this.#step();
+  }
+
+  /** Runs the next callback of the batch, then lets its microtasks run before the one after. */
+  readonly #step = (): void => {
+    if (this.#timedItem !== null) this.#reportSlow();
+    if (this.#batchLeft > 0) {
+      this.#batchLeft--;
+      const item = this.#ready.shift();
+      if (this.#debug) {
+        this.#timedItem = item;
+        this.#timedStart = performance.now();
+      }
+      try {
+        item._run();
+      } catch (error) {
+        this.callExceptionHandler({
+          message: "Exception in event loop callback",
+          exception: error,
+        });
+      }
+      // A then() on a settled promise is the cheapest way to queue a microtask.
+      SETTLED.then(this.#step);
+      return;
+    }
+    this.#endIteration();
+  };
+
+  #endIteration(): void {
+    this.#inIteration = false;
+    if (this.#stopping) {
+      this.#stopping = false;
+      this.#state = IDLE;
+      this.#clock.setAlarm(null, this);
+      const onStopped = this.#onStopped;
+      this.#onStopped = null;
+      onStopped?.();
+      return;
+    }
+    if (this.#ready.length > 0) this.#scheduleIteration();
+    else this.#armAlarm();
+  }
+
+  #reportSlow(): void {
+    const seconds = (performance.now() - this.#timedStart) / 1000;
+    const item = this.#timedItem;
+    this.#timedItem = null;
+    if (seconds >= this.#slowCallbackDuration) {
+      console.warn(`Executing ${String(item)} took ${seconds.toFixed(3)} seconds`);
+    }
+  }
+
+  #idleWithoutIteration(): boolean {
+    return this.#state === RUNNING && !this.#iterationScheduled && !this.#inIteration;
+  }
+
+  #scheduleIteration(): void {
+    if (this.#iterationScheduled || this.#inIteration || this.#state !== RUNNING) return;
+    this.#iterationScheduled = true;
+    scopeStorage.run(this, scheduleIterationOf, this);
+  }
+
+  #armAlarm(): void {
+    const first = this.#timers.peek();
+    if (first === undefined) {
+      this.#clock.setAlarm(null, this);
+    } else if (first._when <= this.time()) {
+      this.#scheduleIteration();
+    } else {
+      this.#clock.setAlarm(first._when, this);
+    }
+  }
+
+  #callAt(when: number, callback: Callback<unknown[]>, args: unknown[]): TimerHandle {
+    const timer = new TimerHandle(when, callback, args, this, this.#callbackContext());
+    this._addTimer(timer);
+    return timer;
+  }
+
+  /** The context a new callback captures: a copy of the current one, as asyncio does. */
+  #callbackContext(): Context {
+    const scope = scopeStorage.getStore();
+    return new Context(scope === undefined ? this.#baseContext._vars : scope._contextVars());
+  }
+
+  #checkClosed(): void {
+    if (this.#state === CLOSED) throw new RuntimeError("Event loop is closed");
+  }
+
+  #checkCallback(callback: unknown, method: string): void {
+    requireFunction(callback, `${method}() callback`);
+    if ((callback as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === "AsyncFunction") {
+      throw new TypeError(
+        `coroutines cannot be used with ${method}(): use createTask() to run an async function`,
+      );
+    }
+  }
+}
+
+function debugFromEnvironment(): boolean {
+  const value = process.env["ASYNCIO_TS_DEBUG"];
+  return value !== undefined && value !== "" && value !== "0";
+}

@@ -1,0 +1,60 @@
+/**
+ * asyncio-ts: Python's asyncio for TypeScript on Node.js.
+ *
+ * @example
+ * import * as asyncio from "asyncio-ts";
+ *
+ * await asyncio.run(async () => {
+ *   const task = asyncio.createTask(() => asyncio.sleep(1, "done"));
+ *   console.log(await task);
+ * });
+ */
+
+export type { AwaitableLike, AwaitedResult } from "./core/awaitable.js";
+export { ensureFuture, wrap } from "./core/awaitable.js";
+export type { AlarmHost, Clock } from "./core/clock.js";
+export { MonotonicClock } from "./core/clock.js";
+export type { ContextVarOptions } from "./core/context.js";
+export { Context, ContextVar, copyContext, Token } from "./core/context.js";
+export type { Duration } from "./core/durations.js";
+export {
+  BrokenBarrierError,
+  CancelledError,
+  IncompleteReadError,
+  InvalidStateError,
+  KeyboardInterrupt,
+  LimitOverrunError,
+  LookupError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  RuntimeError,
+  TimeoutError,
+} from "./core/errors.js";
+export type { ExceptionMatcher } from "./core/exceptionGroup.js";
+export { ExceptionGroup } from "./core/exceptionGroup.js";
+export type { DoneCallbackOptions, FutureOptions } from "./core/future.js";
+export { Future, isFuture } from "./core/future.js";
+export type { Callback } from "./core/handle.js";
+export { Handle, TimerHandle } from "./core/handle.js";
+export type {
+  EventLoopOptions,
+  ExceptionContext,
+  ExceptionHandler,
+  TaskFactory,
+} from "./core/loop.js";
+export { EventLoop, getRunningLoop } from "./core/loop.js";
+export type { RunnerRunOptions, RunOptions } from "./core/runner.js";
+export { Runner, run } from "./core/runner.js";
+export { sleep } from "./core/sleep.js";
+export type { CoroutineFunction, TaskOptions } from "./core/task.js";
+export {
+  allTasks,
+  createTask,
+  currentSignal,
+  currentTask,
+  eagerTaskFactory,
+  Task,
+} from "./core/task.js";
+export type { BlockedTask } from "./debug/deadlock.js";
+export { DeadlockError } from "./debug/deadlock.js";

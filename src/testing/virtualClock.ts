@@ -1,0 +1,96 @@
+/**
+ * `VirtualClock`: loop time that moves only when told to, or, with `autojump`, jumps to the
+ * next timer as soon as the loop has nothing else to do. Under it `await sleep(3600)` ends at
+ * once, timers still fire in deadline order, and a test of timeouts takes no real time.
+ */
+import type { AlarmHost, Clock } from "../core/clock.js";
+import { toSeconds } from "../core/durations.js";
+import { describeValue, requireOptions } from "../core/validate.js";
+
+/** Options of {@link VirtualClock}. */
+export interface VirtualClockOptions {
+  /**
+   * Jump to the next timer whenever the loop is idle: nothing ready to run, no microtask
+   * pending, no external operation (I/O, `wrap()`ped promise) in flight.
+   */
+  autojump?: boolean;
+  /** The time the clock starts at, in seconds (0 by default). */
+  start?: number;
+}
+
+/**
+ * A clock for tests. Pass it to `run()`: `asyncio.run(main, { clock: new VirtualClock({
+ * autojump: true }) })`.
+ *
+ * @example
+ * import { VirtualClock } from "asyncio-ts/testing";
+ *
+ * await asyncio.run(async () => {
+ *   const loop = asyncio.getRunningLoop();
+ *   await asyncio.sleep(3600); // returns at once
+ *   console.log(loop.time()); // 3600
+ * }, { clock: new VirtualClock({ autojump: true }) });
+ */
+export class VirtualClock implements Clock {
+  #now: number;
+  readonly #autojump: boolean;
+  #deadline: number | null = null;
+  #host: AlarmHost | null = null;
+  #checkScheduled = false;
+
+  constructor(options: VirtualClockOptions = {}) {
+    requireOptions(options, "VirtualClock options");
+    if (options.autojump !== undefined && typeof options.autojump !== "boolean") {
+      throw new TypeError(`autojump must be a boolean, got ${describeValue(options.autojump)}`);
+    }
+    const start = options.start ?? 0;
+    if (typeof start !== "number" || !Number.isFinite(start)) {
+      throw new TypeError(`start must be a finite number of seconds, got ${describeValue(start)}`);
+    }
+    this.#now = start;
+    this.#autojump = options.autojump ?? false;
+  }
+
+  /** The virtual time, in seconds. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Clock: the loop's next timer is due at `deadline` (null: it has none). */
+  setAlarm(deadline: number | null, host: AlarmHost): void {
+    this.#deadline = deadline;
+    this.#host = host;
+    if (this.#autojump && deadline !== null && Number.isFinite(deadline)) this.#scheduleCheck();
+  }
+
+  /**
+   * Moves time forward by `seconds` (a number or a duration string); timers that become due
+   * fire in the loop's next iteration.
+   */
+  advance(seconds: number | string): void {
+    this.#now += toSeconds(seconds, "advance() seconds");
+    const deadline = this.#deadline;
+    const host = this.#host;
+    if (deadline !== null && host !== null && this.#now >= deadline) {
+      this.#deadline = null;
+      host.wake();
+    }
+  }
+
+  #scheduleCheck(): void {
+    if (this.#checkScheduled) return;
+    this.#checkScheduled = true;
+    setImmediate(this.#jumpIfIdle);
+  }
+
+  /** Runs after Node polled for I/O once: if the loop is still idle, jump to its deadline. */
+  readonly #jumpIfIdle = (): void => {
+    this.#checkScheduled = false;
+    const deadline = this.#deadline;
+    const host = this.#host;
+    if (deadline === null || host === null || !host.idle()) return;
+    if (deadline > this.#now) this.#now = deadline;
+    this.#deadline = null;
+    host.wake();
+  };
+}

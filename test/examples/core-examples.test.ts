@@ -1,0 +1,83 @@
+/**
+ * The examples of the core runtime print what their Python twins print, in the same order.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as computeTiming from "../../examples/compute-timing.js";
+import * as createTaskVsAwait from "../../examples/create-task-vs-await.js";
+import * as futureResult from "../../examples/future-result.js";
+import * as hello from "../../examples/hello.js";
+import * as loopTime from "../../examples/loop-time.js";
+import * as sayAfter from "../../examples/say-after.js";
+import * as sharedFuture from "../../examples/shared-future.js";
+import { captureLog, runVirtual } from "../helpers.js";
+
+test("hello prints Início then Fim", async () => {
+  const lines = await captureLog(() => runVirtual(hello.main));
+  assert.deepEqual(lines, ["Início.", "Fim."]);
+});
+
+test("create-task-vs-await: sequential takes 4 s, tasks 2 s", async () => {
+  const lines = await captureLog(() => runVirtual(createTaskVsAwait.main));
+  assert.deepEqual(lines, [
+    "Iniciando tarefa 1.",
+    "Tarefa 1 concluída!",
+    "Iniciando tarefa 2.",
+    "Tarefa 2 concluída!",
+    "Em sequência: 4 s",
+    "Iniciando tarefa 1.",
+    "Iniciando tarefa 2.",
+    "Tarefa 1 concluída!",
+    "Tarefa 2 concluída!",
+    "Com tarefas: 2 s",
+  ]);
+});
+
+test("shared-future: task 2 waits for the result task 1 sets", async () => {
+  const lines = await captureLog(() => runVirtual(sharedFuture.main));
+  assert.deepEqual(lines, [
+    "Tarefa 1 iniciada.",
+    "Tarefa 2 iniciada, aguardando o futuro.",
+    "Tarefa 1 finalizada.",
+    "Tarefa 2 finalizada com o resultado: Resultado da Tarefa 1",
+  ]);
+});
+
+test("future-result: main prints the result the task set", async () => {
+  const lines = await captureLog(() => runVirtual(futureResult.main));
+  assert.deepEqual(lines, ["Início.", "Fim."]);
+});
+
+test("say-after: in turn 3 s, as tasks 2 s", async () => {
+  const lines = await captureLog(() => runVirtual(sayAfter.main));
+  assert.deepEqual(lines, [
+    "started",
+    "hello",
+    "world",
+    "finished after 3 s",
+    "started",
+    "hello",
+    "world",
+    "finished after 2 s",
+  ]);
+});
+
+test("loop-time: A and B overlap, C and D run in turn", async () => {
+  const lines = await captureLog(() => runVirtual(loopTime.main));
+  assert.deepEqual(lines, [
+    "Corotina A iniciada - 0",
+    "Corotina B iniciada - 0",
+    "Corotina A finalizada - 1",
+    "Corotina B finalizada - 2",
+    "Corotina C iniciada - 2",
+    "Corotina C finalizada - 5",
+    "Corotina D iniciada - 5",
+    "Corotina D finalizada - 9",
+  ]);
+});
+
+test("compute-timing: both computations give the same sum", async () => {
+  const lines = await captureLog(() => runVirtual(() => computeTiming.main(1000)));
+  assert.equal(lines.length, 4);
+  assert.equal(lines[3], "332833500 332833500");
+});
