@@ -1,0 +1,76 @@
+/**
+ * Memory per task of 1,000,000 concurrently sleeping tasks, against raw Node (an async
+ * function awaiting a promise resolved by `setTimeout`) and CPython's asyncio
+ * (bench/sleeping_memory.py). Heap measured after a full GC, before and after spawning.
+ */
+import * as asyncio from "asyncio-ts";
+import type { Report } from "./harness.js";
+import { measureInChild, measurePython, runVariantIfAsked } from "./harness.js";
+
+const TASKS = 1_000_000;
+
+function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("run with --expose-gc");
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function sleeper(): Promise<void> {
+  await asyncio.sleep(3600);
+}
+
+async function rawSleeper(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3_600_000));
+}
+
+await runVariantIfAsked(import.meta.url, {
+  async asyncio() {
+    let bytesPerItem = 0;
+    await asyncio.run(async () => {
+      const before = heapAfterGc();
+      const tasks = [];
+      for (let i = 0; i < TASKS; i++) tasks.push(asyncio.createTask(sleeper));
+      await asyncio.sleep(0); // every task has started and sleeps
+      await asyncio.sleep(0);
+      bytesPerItem = (heapAfterGc() - before) / TASKS;
+      for (const task of tasks) task.cancel();
+    });
+    return { bytesPerItem };
+  },
+  async raw() {
+    const before = heapAfterGc();
+    const sleeping = [];
+    for (let i = 0; i < TASKS; i++) sleeping.push(rawSleeper());
+    await new Promise((resolve) => setImmediate(resolve));
+    const bytesPerItem = (heapAfterGc() - before) / TASKS;
+    return { bytesPerItem };
+  },
+});
+
+export function collect(): Report {
+  return {
+    title: "Memory of 1,000,000 sleeping tasks",
+    description: "Heap bytes per task while every task sleeps, after a full garbage collection.",
+    subject: "asyncio-ts",
+    rows: [
+      {
+        label: "asyncio-ts",
+        measurement: measureInChild(import.meta.url, "asyncio", ["--expose-gc"]),
+      },
+      {
+        label: "raw Node (async fn + setTimeout)",
+        measurement: measureInChild(import.meta.url, "raw", ["--expose-gc"]),
+      },
+      {
+        label: "CPython asyncio",
+        measurement: measurePython(
+          new URL("../../bench/sleeping_memory.py", import.meta.url).pathname,
+          [String(TASKS)],
+        ),
+      },
+    ],
+    targets: ["<= 1.3× raw Node's bytes per task"],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Spawn-and-join: 200,000 tasks that each `await sleep(0)`, against raw Node (an async
+ * function awaiting `setImmediate`) and CPython's asyncio (bench/spawn_join.py).
+ */
+import * as asyncio from "asyncio-ts";
+import type { Report } from "./harness.js";
+import { measureInChild, measurePython, runVariantIfAsked, timeRuns } from "./harness.js";
+
+const TASKS = 200_000;
+
+async function yieldOnce(): Promise<void> {
+  await asyncio.sleep(0);
+}
+
+async function rawYield(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+await runVariantIfAsked(import.meta.url, {
+  async asyncio() {
+    const ms = await timeRuns(() =>
+      asyncio.run(async () => {
+        const tasks = [];
+        for (let i = 0; i < TASKS; i++) tasks.push(asyncio.createTask(yieldOnce));
+        for (const task of tasks) await task;
+      }),
+    );
+    return { ms };
+  },
+  async raw() {
+    const ms = await timeRuns(async () => {
+      const promises = [];
+      for (let i = 0; i < TASKS; i++) promises.push(rawYield());
+      await Promise.all(promises);
+    });
+    return { ms };
+  },
+});
+
+export function collect(): Report {
+  return {
+    title: "Spawn and join 200,000 tasks",
+    description:
+      "Each task awaits `sleep(0)` once; the main task creates all of them, then awaits each.",
+    subject: "asyncio-ts",
+    rows: [
+      { label: "asyncio-ts", measurement: measureInChild(import.meta.url, "asyncio") },
+      {
+        label: "raw Node (async fn + setImmediate)",
+        measurement: measureInChild(import.meta.url, "raw"),
+      },
+      {
+        label: "CPython asyncio",
+        measurement: measurePython(new URL("../../bench/spawn_join.py", import.meta.url).pathname, [
+          String(TASKS),
+        ]),
+      },
+    ],
+    targets: [">= 0.5× raw Node on Node 24", ">= 0.4× raw Node on Node 20", ">= 3× CPython"],
+  };
+}
