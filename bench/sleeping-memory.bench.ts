@@ -3,6 +3,7 @@
  * function awaiting a promise resolved by `setTimeout`) and CPython's asyncio
  * (bench/sleeping_memory.py). Heap measured after a full GC, before and after spawning.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import * as asyncio from "asyncio-ts";
 import type { Report } from "./harness.js";
 import { measureInChild, measurePython, runVariantIfAsked } from "./harness.js";
@@ -25,6 +26,16 @@ async function rawSleeper(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 3_600_000));
 }
 
+const storage = new AsyncLocalStorage<object>();
+
+function measureRaw(start: () => Promise<void>): { bytesPerItem: number } {
+  const before = heapAfterGc();
+  const sleeping = [];
+  for (let i = 0; i < TASKS; i++) sleeping.push(start());
+  const bytesPerItem = (heapAfterGc() - before) / TASKS;
+  return { bytesPerItem };
+}
+
 await runVariantIfAsked(import.meta.url, {
   async asyncio() {
     let bytesPerItem = 0;
@@ -40,12 +51,10 @@ await runVariantIfAsked(import.meta.url, {
     return { bytesPerItem };
   },
   async raw() {
-    const before = heapAfterGc();
-    const sleeping = [];
-    for (let i = 0; i < TASKS; i++) sleeping.push(rawSleeper());
-    await new Promise((resolve) => setImmediate(resolve));
-    const bytesPerItem = (heapAfterGc() - before) / TASKS;
-    return { bytesPerItem };
+    return measureRaw(rawSleeper);
+  },
+  async rawWithStorage() {
+    return measureRaw(() => storage.run({}, rawSleeper));
   },
 });
 
@@ -62,6 +71,10 @@ export function collect(): Report {
       {
         label: "raw Node (async fn + setTimeout)",
         measurement: measureInChild(import.meta.url, "raw", ["--expose-gc"]),
+      },
+      {
+        label: "raw Node + AsyncLocalStorage.run per task (the floor of the model)",
+        measurement: measureInChild(import.meta.url, "rawWithStorage", ["--expose-gc"]),
       },
       {
         label: "CPython asyncio",

@@ -2,6 +2,7 @@
  * Spawn-and-join: 200,000 tasks that each `await sleep(0)`, against raw Node (an async
  * function awaiting `setImmediate`) and CPython's asyncio (bench/spawn_join.py).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import * as asyncio from "asyncio-ts";
 import type { Report } from "./harness.js";
 import { measureInChild, measurePython, runVariantIfAsked, timeRuns } from "./harness.js";
@@ -15,6 +16,8 @@ async function yieldOnce(): Promise<void> {
 async function rawYield(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
+
+const storage = new AsyncLocalStorage<object>();
 
 await runVariantIfAsked(import.meta.url, {
   async asyncio() {
@@ -35,6 +38,14 @@ await runVariantIfAsked(import.meta.url, {
     });
     return { ms };
   },
+  async rawWithStorage() {
+    const ms = await timeRuns(async () => {
+      const promises = [];
+      for (let i = 0; i < TASKS; i++) promises.push(storage.run({}, rawYield));
+      await Promise.all(promises);
+    });
+    return { ms };
+  },
 });
 
 export function collect(): Report {
@@ -48,6 +59,10 @@ export function collect(): Report {
       {
         label: "raw Node (async fn + setImmediate)",
         measurement: measureInChild(import.meta.url, "raw"),
+      },
+      {
+        label: "raw Node + AsyncLocalStorage.run per task (the floor of the model)",
+        measurement: measureInChild(import.meta.url, "rawWithStorage"),
       },
       {
         label: "CPython asyncio",

@@ -389,26 +389,8 @@ export class Reaction implements Runnable {
   }
 
   _run(): void {
-    const future = this.future;
-    const task = this.task;
-    const state = future._state;
-    const outcomeIsCancel =
-      state === CANCELLED || (state === REJECTED && future._result instanceof CancelledError);
-    if (task?._endWait(future, outcomeIsCancel) && !outcomeIsCancel) {
-      this._settle(false, task._makeCancelledError());
-      return;
-    }
-    switch (state) {
-      case RESOLVED:
-        this._settle(true, future._result);
-        return;
-      case REJECTED:
-        future._retrieved();
-        this._settle(false, future._result);
-        return;
-      default:
-        this._settle(false, future._makeCancelledError());
-    }
+    const fulfilled = wakeFrom(this.task, this.future);
+    this._settle(fulfilled, wakeOutcome.value);
   }
 
   /** Settles the awaiting promise, through the `then` handlers when there are any. */
@@ -430,14 +412,59 @@ export class Reaction implements Runnable {
   }
 }
 
+/** @internal Where `wakeFrom` leaves the value or error a wait delivers. */
+export const wakeOutcome: { value: unknown } = { value: undefined };
+
+/**
+ * @internal What code that waited on `future` (null: a `sleep(0)` yield) receives when it
+ * resumes: the future's result or error, or the awaiting `task`'s CancelledError when the task
+ * was cancelled meanwhile (asyncio's `__wakeup` then `__step`). Returns whether the wait
+ * fulfils; the value or error is left in `wakeOutcome.value`.
+ */
+export function wakeFrom(task: Task<unknown> | null, future: Future<unknown> | null): boolean {
+  if (future === null) {
+    if (task?._endWait(null, false)) {
+      wakeOutcome.value = task._makeCancelledError();
+      return false;
+    }
+    wakeOutcome.value = undefined;
+    return true;
+  }
+  const state = future._state;
+  const outcomeIsCancel =
+    state === CANCELLED || (state === REJECTED && future._result instanceof CancelledError);
+  if (task?._endWait(future, outcomeIsCancel) && !outcomeIsCancel) {
+    wakeOutcome.value = task._makeCancelledError();
+    return false;
+  }
+  switch (state) {
+    case RESOLVED:
+      wakeOutcome.value = future._result;
+      return true;
+    case REJECTED:
+      future._retrieved();
+      wakeOutcome.value = future._result;
+      return false;
+    default:
+      wakeOutcome.value = future._makeCancelledError();
+      return false;
+  }
+}
+
 /**
  * @internal Awaits `future` from library code: the same parking as `await future`, without
- * the intermediate promise `then` must return.
+ * the intermediate promise `then` must return. A task that is not already waiting on
+ * something else is its own wake-up (no Reaction is allocated).
  */
 export function parkOn<T>(future: Future<T>): Promise<T> {
   if (future._state !== PENDING) return future._settledPromise() as Promise<T>;
   const promise = new Promise<T>(captureResolvers<T>);
-  future._await(new Reaction(future, null, capturedResolve, capturedReject, null, null));
+  const task = scopeStorage.getStore()?._currentTask() ?? null;
+  if (task !== null && task._waitResolve === null && task !== (future as Future<unknown>)) {
+    task._park(future, capturedResolve, capturedReject);
+  } else {
+    future._await(new Reaction(future, null, capturedResolve, capturedReject, null, null));
+  }
   return promise;
 }
 

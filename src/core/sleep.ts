@@ -5,7 +5,15 @@
 import type { Duration } from "./durations.js";
 import { toSeconds } from "./durations.js";
 import type { Settle } from "./future.js";
-import { capturedReject, capturedResolve, captureResolvers, Future, parkOn } from "./future.js";
+import {
+  capturedReject,
+  capturedResolve,
+  captureResolvers,
+  Future,
+  parkOn,
+  wakeFrom,
+  wakeOutcome,
+} from "./future.js";
 import type { EventLoop } from "./loop.js";
 import type { Runnable } from "./readyQueue.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
@@ -58,12 +66,8 @@ class YieldPoint implements Runnable {
   }
 
   _run(): void {
-    const task = this.#task;
-    if (task?._endWait(null, false)) {
-      this.#reject(task._makeCancelledError());
-    } else {
-      this.#resolve(this.#value);
-    }
+    if (wakeFrom(this.#task, null)) this.#resolve(this.#value);
+    else this.#reject(wakeOutcome.value);
   }
 
   toString(): string {
@@ -93,7 +97,11 @@ export function sleep<T>(delay: Duration, result?: T): Promise<T | undefined> {
   if (seconds === 0) {
     const promise = new Promise<T | undefined>(captureResolvers);
     const task = scopeStorage.getStore()?._currentTask() ?? null;
-    loop._schedule(new YieldPoint(task, capturedResolve, capturedReject, result));
+    if (task !== null && task._waitResolve === null && result === undefined) {
+      task._park(null, capturedResolve, capturedReject);
+    } else {
+      loop._schedule(new YieldPoint(task, capturedResolve, capturedReject, result));
+    }
     return promise;
   }
   const future = new SleepFuture(loop, loop.time() + seconds, result);

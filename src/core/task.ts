@@ -16,7 +16,8 @@ import { inspect } from "node:util";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
 import { CancelledError, RuntimeError } from "./errors.js";
-import { CANCELLED, Future, PENDING, REJECTED, RESOLVED } from "./future.js";
+import type { Settle } from "./future.js";
+import { CANCELLED, Future, PENDING, REJECTED, RESOLVED, wakeFrom, wakeOutcome } from "./future.js";
 import type { EventLoop } from "./loop.js";
 import type { Runnable } from "./readyQueue.js";
 import type { Scope } from "./scope.js";
@@ -94,6 +95,16 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
   _mustCancel = false;
   /** @internal Cancellation bookkeeping, created by the first `cancel()` or `signal`. */
   _cancellation: Cancellation | null = null;
+  /**
+   * @internal The wait the task is its own wake-up for (see `parkOn`): the resolvers of the
+   * awaiting promise, and the Future waited on (null for a `sleep(0)` yield). At most one such
+   * wait at a time; others get a Reaction.
+   */
+  _waitResolve: Settle | null = null;
+  /** @internal */
+  _waitReject: Settle | null = null;
+  /** @internal */
+  _waitFrom: Future<unknown> | null = null;
   /** @internal Links of the loop's list of pending tasks. */
   _prev: Linkable | null = null;
   /** @internal */
@@ -281,8 +292,22 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
     return this as Task<unknown>;
   }
 
-  /** @internal Runnable: the first step, run by the loop (or at once for eager tasks). */
+  /**
+   * @internal Runnable: the first step, run by the loop (or at once for eager tasks); later,
+   * the wake-up of a wait the task parked with `_park`.
+   */
   _run(): void {
+    const resolve = this._waitResolve;
+    if (resolve !== null) {
+      const reject = this._waitReject as Settle;
+      const from = this._waitFrom;
+      this._waitResolve = null;
+      this._waitReject = null;
+      this._waitFrom = null;
+      if (wakeFrom(this as Task<unknown>, from)) resolve(wakeOutcome.value);
+      else reject(wakeOutcome.value);
+      return;
+    }
     if (this._state !== PENDING) return;
     if (this._mustCancel) {
       // Cancelled before it started: the function never runs, as in asyncio.
@@ -293,6 +318,22 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
     }
     starting = this as Task<unknown>;
     scopeStorage.run(this, startBody);
+  }
+
+  /**
+   * @internal Parks the task, as its own wake-up, on `future` (null: yield one iteration);
+   * `resolve`/`reject` settle the awaiting promise. The caller checked `_waitResolve === null`.
+   */
+  _park(future: Future<unknown> | null, resolve: Settle, reject: Settle): void {
+    this._waitResolve = resolve;
+    this._waitReject = reject;
+    this._waitFrom = future;
+    if (future === null) {
+      this._loop._schedule(this);
+      return;
+    }
+    future._addCallback(this);
+    this._beginWait(future);
   }
 
   /** @internal The task parks on `future` (called by `Future._await`). */
