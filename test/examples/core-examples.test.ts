@@ -7,7 +7,9 @@ import * as computeTiming from "../../examples/compute-timing.js";
 import * as createTaskVsAwait from "../../examples/create-task-vs-await.js";
 import * as futureResult from "../../examples/future-result.js";
 import * as hello from "../../examples/hello.js";
+import * as helloWorld from "../../examples/hello-world.js";
 import * as loopTime from "../../examples/loop-time.js";
+import * as printWithDelay from "../../examples/print-with-delay.js";
 import * as sayAfter from "../../examples/say-after.js";
 import * as sharedFuture from "../../examples/shared-future.js";
 import { captureLog, runVirtual } from "../helpers.js";
@@ -15,6 +17,16 @@ import { captureLog, runVirtual } from "../helpers.js";
 test("hello prints Início then Fim", async () => {
   const lines = await captureLog(() => runVirtual(hello.main));
   assert.deepEqual(lines, ["Início.", "Fim."]);
+});
+
+test("hello-world prints hello then world", async () => {
+  const lines = await captureLog(() => runVirtual(helloWorld.main));
+  assert.deepEqual(lines, ["hello", "world"]);
+});
+
+test("print-with-delay: Olá after 1 s, Mundo 2 s later", async () => {
+  const lines = await captureLog(() => runVirtual(printWithDelay.main));
+  assert.deepEqual(lines, ["Início da execução: 0", "Olá", "Mundo", "Fim da execução: 3"]);
 });
 
 test("create-task-vs-await: sequential takes 4 s, tasks 2 s", async () => {
