@@ -13,6 +13,7 @@ import { EventLoop } from "./loop.js";
 import { scopeStorage } from "./scope.js";
 import type { CoroutineFunction, Task } from "./task.js";
 import { requireCoroutineFunction } from "./task.js";
+import { reportUnretrieved } from "./unretrieved.js";
 import { describeValue, requireOptions } from "./validate.js";
 
 /** Options of `run()` and `Runner`. */
@@ -95,8 +96,9 @@ export class Runner implements AsyncDisposable {
   }
 
   /**
-   * Cancels the tasks still pending, waits for them, reports those that failed to the
-   * exception handler, and closes the loop.
+   * Cancels the tasks still pending, waits for them, reports those that failed — and every
+   * Future or Task whose exception nobody retrieved — to the exception handler, and closes the
+   * loop.
    */
   async close(): Promise<void> {
     if (this.#state !== INITIALIZED) return;
@@ -104,6 +106,7 @@ export class Runner implements AsyncDisposable {
     try {
       await cancelAllTasks(loop);
     } finally {
+      reportUnretrieved(loop);
       loop.close();
       this.#loop = null;
       this.#state = CLOSED;
