@@ -422,6 +422,7 @@ export const wakeOutcome: { value: unknown } = { value: undefined };
  * fulfils; the value or error is left in `wakeOutcome.value`.
  */
 export function wakeFrom(task: Task<unknown> | null, future: Future<unknown> | null): boolean {
+  if (task !== null) task._loop._wokenTask = task;
   if (future === null) {
     if (task?._endWait(null, false)) {
       wakeOutcome.value = task._makeCancelledError();

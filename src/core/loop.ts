@@ -6,10 +6,11 @@
  *
  * An iteration, as in asyncio's `_run_once`: the timers that are due join the ready queue,
  * then the callbacks present at that moment run, in order; callbacks they schedule wait for
- * the next iteration. Between two callbacks the microtasks the first one caused run first
- * (a task woken by a callback runs its step before the next callback), so tasks interleave
- * exactly as asyncio's steps do. Iterations follow one another through `setImmediate`, which
- * lets Node poll for I/O in between.
+ * the next iteration. Between two callbacks the microtasks the first one caused run first: a
+ * task woken (or started) by a callback runs its whole step — until it parks on its next wait
+ * or finishes — before the next callback, so tasks interleave exactly as asyncio's steps do.
+ * Iterations follow one another through `setImmediate`, which lets Node poll for I/O in
+ * between.
  *
  * Invariants: at most one iteration is scheduled or running at a time; when the loop is
  * running and none is, either the ready queue is empty and the Clock holds an alarm for the
@@ -23,7 +24,7 @@ import { Context } from "./context.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
-import { createLoopFuture } from "./future.js";
+import { createLoopFuture, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./readyQueue.js";
@@ -83,6 +84,9 @@ const CLOSED = 2;
 
 const SETTLED = Promise.resolve();
 
+/** How many extra microtask turns the loop grants a woken task to finish its step. */
+const MAX_STEP_HOPS = 8;
+
 /** Timers due within this many seconds of now fire in the current iteration. */
 const CLOCK_RESOLUTION = 1e-6;
 
@@ -114,6 +118,8 @@ export class EventLoop implements Scope, AlarmHost {
   readonly _loop: EventLoop = this;
   /** @internal The contextvars Context of the callback running now. */
   _context: Context;
+  /** @internal The task the item running now woke up (or started), if any. */
+  _wokenTask: Task<unknown> | null = null;
   /** @internal Tasks created on this loop and not done yet. */
   readonly _tasks: TaskList<Task<unknown>> = new TaskList();
   /** @internal The options object every Future of this loop is created with. */
@@ -129,6 +135,7 @@ export class EventLoop implements Scope, AlarmHost {
   #iterationScheduled = false;
   #inIteration = false;
   #batchLeft = 0;
+  #stepHops = 0;
   #stopping = false;
   #onStopped: (() => void) | null = null;
   #debug: boolean;
@@ -461,6 +468,10 @@ export class EventLoop implements Scope, AlarmHost {
 
   /** Runs the next callback of the batch, then lets its microtasks run before the one after. */
   readonly #step = (): void => {
+    if (this.#stepStillRunning()) {
+      SETTLED.then(this.#step);
+      return;
+    }
     if (this.#timedItem !== null) this.#reportSlow();
     if (this.#batchLeft > 0) {
       this.#batchLeft--;
@@ -483,6 +494,30 @@ export class EventLoop implements Scope, AlarmHost {
     }
     this.#endIteration();
   };
+
+  /**
+   * Whether the task the last item woke is still in its step: neither parked on a new wait nor
+   * finished. Its step may take a few microtasks (nested async functions returning, a Future
+   * awaited through its `then`), and asyncio runs a whole step before the next callback, so
+   * the loop waits a few more microtask turns for it — at most MAX_STEP_HOPS, since a task
+   * awaiting a promise from outside the library stays "in its step" until that settles.
+   */
+  #stepStillRunning(): boolean {
+    const task = this._wokenTask;
+    if (task === null) return false;
+    if (
+      task._state === PENDING &&
+      task._waitResolve === null &&
+      task._futWaiter === null &&
+      this.#stepHops < MAX_STEP_HOPS
+    ) {
+      this.#stepHops++;
+      return true;
+    }
+    this._wokenTask = null;
+    this.#stepHops = 0;
+    return false;
+  }
 
   #endIteration(): void {
     this.#inIteration = false;

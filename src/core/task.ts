@@ -317,6 +317,7 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
       return;
     }
     starting = this as Task<unknown>;
+    this._loop._wokenTask = this as Task<unknown>;
     scopeStorage.run(this, startBody);
   }
 
