@@ -33,7 +33,10 @@ function futures<T = unknown>(count: number): asyncio.Future<T>[] {
 }
 
 /** The two ways GatherTestsBase runs its scenarios: with the Futures, or coroutine functions. */
-const variants: { name: string; wrap: (fs: asyncio.Future<unknown>[]) => asyncio.AwaitableLike<unknown>[] }[] = [
+const variants: {
+  name: string;
+  wrap: (fs: asyncio.Future<unknown>[]) => asyncio.AwaitableLike<unknown>[];
+}[] = [
   { name: "FutureGatherTests", wrap: (fs) => fs },
   { name: "CoroutineGatherTests", wrap: (fs) => fs.map((fut) => async () => await fut) },
 ];

@@ -661,7 +661,8 @@ test("createTask on a finished group is a RuntimeError", () =>
         g.createTask(async () => {
           called = true;
         }),
-      (error: unknown) => error instanceof asyncio.RuntimeError && /is finished/.test(error.message),
+      (error: unknown) =>
+        error instanceof asyncio.RuntimeError && /is finished/.test(error.message),
     );
     await asyncio.sleep(0);
     assert.ok(!called);
@@ -679,7 +680,7 @@ test("a group outside a task cannot determine its parent", () =>
       });
       outcome.setResult(rejection(promise));
     });
-    const error = await (await outcome);
+    const error = await await outcome;
     assert.ok(error instanceof asyncio.RuntimeError);
     assert.match(error.message, /parent task/);
     assert.ok(!bodyRan);

@@ -547,7 +547,7 @@ test("a timeout outside a task is a RuntimeError", () =>
         ),
       );
     });
-    const error = await (await outcome);
+    const error = await await outcome;
     assert.ok(error instanceof asyncio.RuntimeError);
     assert.match(error.message, /task/);
     assert.ok(!bodyRan);
@@ -646,7 +646,9 @@ test("bad delays, deadlines and callbacks are typed errors", () =>
     assert.ok((await rejection(asyncio.timeout(Number.NaN, body))) instanceof RangeError);
     const soon = "soon" as unknown as asyncio.Duration;
     assert.ok((await rejection(asyncio.timeout(soon, body))) instanceof TypeError);
-    assert.ok((await rejection(asyncio.timeout("-5s" as asyncio.Duration, body))) instanceof RangeError);
+    assert.ok(
+      (await rejection(asyncio.timeout("-5s" as asyncio.Duration, body))) instanceof RangeError,
+    );
     assert.ok((await rejection(asyncio.timeoutAt(Number.NaN, body))) instanceof RangeError);
     const later = "later" as unknown as number;
     assert.ok((await rejection(asyncio.timeoutAt(later, body))) instanceof TypeError);
