@@ -276,7 +276,7 @@ test("cancelling the task awaiting the gather cancels every child", () =>
     };
     const child1 = asyncio.ensureFuture(inner);
     const child2 = asyncio.ensureFuture(inner);
-    let gatherer: asyncio.GatheringFuture<[void, void]> | null = null;
+    let gatherer: asyncio.GatheringFuture<unknown> | null = null;
     const f = asyncio.ensureFuture(async () => {
       gatherer = asyncio.gather(child1, child2);
       await gatherer;
