@@ -3,7 +3,7 @@
  * `as_completed` in Python 3.13.
  *
  * `for await` yields the Tasks and Futures themselves (a Task created for a coroutine
- * function, a Future made for a promise), each one done. A plain `for` yields, for each
+ * function, a Future made for a promise), each one done (typed as `CompletedFuture`). A plain `for` yields, for each
  * awaitable, a promise of the next result to arrive; like the coroutines CPython yields, it
  * starts waiting only when awaited, so the first one awaited gets the first result. Both forms
  * share one count, so an iteration left with `break` can be resumed. When the timeout passes
@@ -32,6 +32,13 @@ export interface AsCompletedOptions {
   timeout?: Duration | null;
 }
 
+/**
+ * A done Task or Future as `for await` over `asCompleted()` yields it: the very object passed
+ * in (compare it with your tasks; read it with `result()`), typed without `then` because
+ * TypeScript types the variable of a `for await` loop as the awaited value of a thenable.
+ */
+export type CompletedFuture<T> = Omit<Future<T>, "then">;
+
 /** A promise of the result of the next awaitable to complete; it waits only once awaited. */
 class NextResult<T> implements PromiseLike<T> {
   readonly #source: AsCompletedIterator<T>;
@@ -55,7 +62,9 @@ class NextResult<T> implements PromiseLike<T> {
  * What `asCompleted` returns: iterate it with `for await` (done Tasks and Futures) or with
  * `for` (promises of the results in completion order).
  */
-export class AsCompletedIterator<T> implements AsyncIterable<Future<T>>, Iterable<PromiseLike<T>> {
+export class AsCompletedIterator<T>
+  implements AsyncIterable<CompletedFuture<T>>, Iterable<PromiseLike<T>>
+{
   readonly #loop: EventLoop;
   readonly #todo: Set<Future<T>>;
   readonly #done: (Future<T> | null)[] = [];
@@ -76,7 +85,7 @@ export class AsCompletedIterator<T> implements AsyncIterable<Future<T>>, Iterabl
   }
 
   /** Done Tasks and Futures, in completion order. */
-  [Symbol.asyncIterator](): AsyncIterator<Future<T>> {
+  [Symbol.asyncIterator](): AsyncIterator<CompletedFuture<T>> {
     return { next: () => this.#nextAsync() };
   }
 
@@ -96,7 +105,7 @@ export class AsCompletedIterator<T> implements AsyncIterable<Future<T>>, Iterabl
     return (await this.#nextCompleted()).value.result();
   }
 
-  #nextAsync(): Promise<IteratorResult<Future<T>>> {
+  #nextAsync(): Promise<IteratorResult<CompletedFuture<T>>> {
     if (this.#left === 0) return Promise.resolve({ done: true, value: undefined });
     this.#left--;
     return this.#nextCompleted();

@@ -18,7 +18,8 @@ import { Future, PENDING, REJECTED } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { describeValue, isPromiseLike } from "../core/validate.js";
-import { isAwaitableLike, notAwaitableError } from "./internal.js";
+import type { ChildWatcher } from "./internal.js";
+import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
 /** Options of the array form of `gather`. */
 export interface GatherOptions {
@@ -46,7 +47,7 @@ export type GatherOutcomes<A extends readonly unknown[]> = {
  * The Future `gather` returns. `cancel()` cancels the children rather than the Future itself;
  * the Future then rejects with a `CancelledError` once they are done.
  */
-export class GatheringFuture<T> extends Future<T> {
+export class GatheringFuture<T> extends Future<T> implements ChildWatcher {
   /** @internal The children in argument order (a repeated Future or promise appears twice). */
   readonly _children: Future<unknown>[] = [];
   /** @internal */
@@ -175,7 +176,6 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     return failed;
   }
   const outer = new GatheringFuture<unknown[]>(loop, returnExceptions);
-  const onChildDone = (child: Future<unknown>): void => outer._childDone(child);
   const children = outer._children;
   const seen = new Map<unknown, Future<unknown>>();
   const alreadyDone: Future<unknown>[] = [];
@@ -186,7 +186,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       if (typeof aw !== "function") seen.set(aw, child);
       outer._distinct++;
       if (child.done()) alreadyDone.push(child);
-      else child.addDoneCallback(onChildDone);
+      else watchChild(child, outer);
     }
     children.push(child);
   }

@@ -27,6 +27,8 @@ import { getRunningLoop } from "../core/scope.js";
 import type { CoroutineFunction, Task, TaskOptions } from "../core/task.js";
 import { currentTask, requireCoroutineFunction } from "../core/task.js";
 import { describeValue } from "../core/validate.js";
+import type { ChildWatcher } from "./internal.js";
+import { watchChild } from "./internal.js";
 
 /** Only `taskGroup()` holds it: a TaskGroup is never made outside it. */
 const CREATE_TOKEN: unique symbol = Symbol("TaskGroup");
@@ -40,7 +42,7 @@ const CREATE_TOKEN: unique symbol = Symbol("TaskGroup");
  *   tg.createTask(() => download("b"), { name: "download b" });
  * }); // both downloads are done here
  */
-export class TaskGroup {
+export class TaskGroup implements ChildWatcher {
   readonly #loop: EventLoop;
   readonly #parent: Task<unknown>;
   readonly #tasks = new Set<Task<unknown>>();
@@ -78,10 +80,10 @@ export class TaskGroup {
     if (this.#aborting) throw new RuntimeError(`TaskGroup ${this} is shutting down`);
     const task = this.#loop.createTask(fn, options);
     if (task.done()) {
-      this.#onTaskDone(task as Task<unknown>);
+      this._childDone(task as Task<unknown>);
     } else {
       this.#tasks.add(task as Task<unknown>);
-      task.addDoneCallback(this.#onTaskDone);
+      watchChild(task, this);
     }
     return task;
   }
@@ -146,7 +148,9 @@ export class TaskGroup {
     }
   }
 
-  readonly #onTaskDone = (task: Task<unknown>): void => {
+  /** @internal A child completed (its done callback). */
+  _childDone(child: Future<unknown>): void {
+    const task = child as Task<unknown>;
     this.#tasks.delete(task);
     if (this.#allDone !== null && this.#tasks.size === 0) {
       setResultUnlessDone(this.#allDone, undefined);
@@ -170,7 +174,7 @@ export class TaskGroup {
       this.#parentCancelRequested = true;
       this.#parent.cancel();
     }
-  };
+  }
 }
 
 /**
