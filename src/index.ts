@@ -61,6 +61,7 @@ export { DeadlockError } from "./debug/deadlock.js";
 export type {
   AsCompletedIterator,
   AsCompletedOptions,
+  CompletedFuture,
 } from "./flow/asCompleted.js";
 export { asCompleted } from "./flow/asCompleted.js";
 export type {
