@@ -288,3 +288,49 @@ test("FIRST_EXCEPTION marks the failure as retrieved; nothing is cancelled", () 
     await ok;
     assert.deepEqual(reported, []);
   }));
+
+/** A task cancelled with `args`, waited for with wait(), then read with `read`. */
+async function cancelThenRead(
+  args: readonly string[],
+  read: (task: asyncio.Task<undefined>) => unknown,
+  startFirst: boolean,
+): Promise<unknown> {
+  return rejection(
+    asyncio.createTask(async () => {
+      const task = asyncio.createTask(() => asyncio.sleep(10));
+      if (startFirst) await asyncio.sleep(0);
+      task.cancel(...args);
+      await asyncio.wait([task]);
+      read(task);
+    }),
+  );
+}
+
+for (const [args, expected] of [
+  [[], ""],
+  [["my message"], "my message"],
+] as const) {
+  // mirrors test_tasks.BaseTaskTests.test_cancel_with_message_then_future_result
+  test(`result() of a task cancelled with ${JSON.stringify(args)} raises with the message`, () =>
+    runVirtual(async () => {
+      const error = await cancelThenRead(args, (task) => task.result(), true);
+      assert.ok(error instanceof asyncio.CancelledError);
+      assert.equal(error.message, expected);
+    }));
+
+  // mirrors test_tasks.BaseTaskTests.test_cancel_with_message_then_future_exception
+  test(`exception() of a task cancelled with ${JSON.stringify(args)} raises with the message`, () =>
+    runVirtual(async () => {
+      const error = await cancelThenRead(args, (task) => task.exception(), true);
+      assert.ok(error instanceof asyncio.CancelledError);
+      assert.equal(error.message, expected);
+    }));
+}
+
+// mirrors test_tasks.BaseTaskTests.test_cancel_with_message_before_starting_task
+test("a task cancelled before it started keeps the message", () =>
+  runVirtual(async () => {
+    const error = await cancelThenRead(["my message"], (task) => task.exception(), false);
+    assert.ok(error instanceof asyncio.CancelledError);
+    assert.equal(error.message, "my message");
+  }));
