@@ -448,6 +448,8 @@ test("cancel() on the gather cancels the children and ends in a CancelledError",
     assert.ok(error instanceof asyncio.CancelledError);
     assert.equal(error.message, "enough");
     assert.ok(tasks.every((task) => task.cancelled()));
+    const notAString = 5 as unknown as string;
+    assert.throws(() => gathering.cancel(notAString), TypeError);
   }));
 
 test("each occurrence of a coroutine function is its own child task", () =>

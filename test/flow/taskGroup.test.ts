@@ -818,3 +818,29 @@ test("a child failing after its parent finished is reported to the exception han
   assert.equal(reported.length, 1);
   assert.match(reported[0]?.message ?? "", /parent task .* is already completed/);
 });
+
+test("under the eager task factory, a child that fails at once aborts the group", () =>
+  runVirtual(async () => {
+    asyncio.getRunningLoop().setTaskFactory(asyncio.eagerTaskFactory);
+    let siblingCancelled = false;
+    const failsAtOnce = (() => {
+      throw new MyExc("at once");
+    }) as unknown as () => Promise<void>;
+    const error = await rejection(
+      asyncio.taskGroup(async (tg) => {
+        tg.createTask(async () => {
+          try {
+            await asyncio.sleep(1);
+          } catch (e) {
+            siblingCancelled = e instanceof asyncio.CancelledError;
+            throw e;
+          }
+        });
+        tg.createTask(failsAtOnce);
+        await asyncio.sleep(10);
+      }),
+    );
+    assert.deepEqual(errorTypes(error), new Set([MyExc]));
+    assert.ok(siblingCancelled);
+    assert.equal(asyncio.currentTask()?.cancelling(), 0);
+  }));

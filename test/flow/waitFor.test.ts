@@ -324,3 +324,18 @@ test("bad awaitables and timeouts are typed errors", () =>
     const soon = "soon" as asyncio.Duration;
     assert.ok((await rejection(asyncio.waitFor(body, soon))) instanceof TypeError);
   }));
+
+test("timeout 0 re-raises an error the task raises while cancelled", () =>
+  runVirtual(async () => {
+    class FooException extends Error {}
+    const innerTask = asyncio.createTask(async () => {
+      try {
+        await asyncio.sleep(0.2);
+      } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the scenario raises in finally.
+        throw new FooException();
+      }
+    });
+    await asyncio.sleep(0);
+    assert.ok((await rejection(asyncio.waitFor(innerTask, 0))) instanceof FooException);
+  }));
