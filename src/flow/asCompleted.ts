@@ -205,7 +205,7 @@ export function asCompleted<T>(
   const seen = new Map<unknown, Future<T>>();
   for (const aw of awaitables) {
     if (typeof aw === "function") {
-      todo.add(ensureFuture(aw));
+      todo.add(loop.createTask(aw));
     } else if (!seen.has(aw)) {
       const future = ensureFuture(aw);
       seen.set(aw, future);

@@ -17,6 +17,7 @@ import { CancelledError } from "../core/errors.js";
 import { Future, PENDING, REJECTED } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
+import type { CoroutineFunction } from "../core/task.js";
 import { describeValue, isPromiseLike } from "../core/validate.js";
 import type { ChildWatcher } from "./internal.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
@@ -180,14 +181,21 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   const seen = new Map<unknown, Future<unknown>>();
   const alreadyDone: Future<unknown>[] = [];
   for (const aw of awaitables) {
-    let child = typeof aw === "function" ? undefined : seen.get(aw);
-    if (child === undefined) {
+    let child: Future<unknown> | undefined;
+    if (typeof aw === "function") {
+      child = loop.createTask(aw as CoroutineFunction<unknown>);
+    } else {
+      child = seen.get(aw);
+      if (child !== undefined) {
+        children.push(child);
+        continue;
+      }
       child = ensureFuture(aw as AwaitableLike<unknown>);
-      if (typeof aw !== "function") seen.set(aw, child);
-      outer._distinct++;
-      if (child.done()) alreadyDone.push(child);
-      else watchChild(child, outer);
+      seen.set(aw, child);
     }
+    outer._distinct++;
+    if (child.done()) alreadyDone.push(child);
+    else watchChild(child, outer);
     children.push(child);
   }
   if (children.length === 0) {
