@@ -36,6 +36,11 @@ export interface AsCompletedOptions {
  * A done Task or Future as `for await` over `asCompleted()` yields it: the very object passed
  * in (compare it with your tasks; read it with `result()`), typed without `then` because
  * TypeScript types the variable of a `for await` loop as the awaited value of a thenable.
+ *
+ * @example
+ * for await (const task of asyncio.asCompleted(tasks)) {
+ *   if (task === tasks[0]) console.log("the first task finished:", task.result());
+ * }
  */
 export type CompletedFuture<T> = Omit<Future<T>, "then">;
 
@@ -61,6 +66,11 @@ class NextResult<T> implements PromiseLike<T> {
 /**
  * What `asCompleted` returns: iterate it with `for await` (done Tasks and Futures) or with
  * `for` (promises of the results in completion order).
+ *
+ * @example
+ * for (const next of asyncio.asCompleted([() => fetchA(), () => fetchB()])) {
+ *   console.log(await next); // the first result to arrive, then the second
+ * }
  */
 export class AsCompletedIterator<T>
   implements AsyncIterable<CompletedFuture<T>>, Iterable<PromiseLike<T>>

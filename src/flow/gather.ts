@@ -47,6 +47,11 @@ export type GatherOutcomes<A extends readonly unknown[]> = {
 /**
  * The Future `gather` returns. `cancel()` cancels the children rather than the Future itself;
  * the Future then rejects with a `CancelledError` once they are done.
+ *
+ * @example
+ * const downloads = asyncio.gather(() => download("a"), () => download("b"));
+ * asyncio.getRunningLoop().callLater(5, () => downloads.cancel()); // too slow: stop both
+ * const [a, b] = await downloads;
  */
 export class GatheringFuture<T> extends Future<T> implements ChildWatcher {
   /** @internal The children in argument order (a repeated Future or promise appears twice). */

@@ -13,11 +13,26 @@ import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { describeValue, isPromiseLike, requireOptions } from "../core/validate.js";
 
-/** `returnWhen`: return as soon as any Task or Future is done. */
+/**
+ * `returnWhen`: return as soon as any Task or Future is done.
+ *
+ * @example
+ * const [done] = await asyncio.wait(tasks, { returnWhen: asyncio.FIRST_COMPLETED });
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
-/** `returnWhen`: return when one fails (or when all are done). */
+/**
+ * `returnWhen`: return when one fails (or when all are done).
+ *
+ * @example
+ * const [done, pending] = await asyncio.wait(tasks, { returnWhen: asyncio.FIRST_EXCEPTION });
+ */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
-/** `returnWhen`: return when all are done (the default). */
+/**
+ * `returnWhen`: return when all are done (the default).
+ *
+ * @example
+ * const [done] = await asyncio.wait(tasks, { returnWhen: asyncio.ALL_COMPLETED });
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
 /** When `wait` returns. */
