@@ -58,3 +58,22 @@ export {
 } from "./core/task.js";
 export type { BlockedTask } from "./debug/deadlock.js";
 export { DeadlockError } from "./debug/deadlock.js";
+export type {
+  AsCompletedIterator,
+  AsCompletedOptions,
+  CompletedFuture,
+} from "./flow/asCompleted.js";
+export { asCompleted } from "./flow/asCompleted.js";
+export type {
+  GatheringFuture,
+  GatherOptions,
+  GatherOutcomes,
+  GatherResults,
+} from "./flow/gather.js";
+export { gather } from "./flow/gather.js";
+export { shield } from "./flow/shield.js";
+export { TaskGroup, taskGroup } from "./flow/taskGroup.js";
+export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
+export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
+export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
+export { waitFor } from "./flow/waitFor.js";

@@ -88,7 +88,7 @@ export class ExceptionGroup<E = unknown> extends AggregateError {
 
   /**
    * The errors that match, with the nesting kept, or `null` when none do. Returns `this` when
-   * everything matches.
+   * the group itself matches; otherwise a new group (even when every error in it matches).
    */
   subgroup(matcher: ExceptionMatcher): ExceptionGroup<E> | null {
     return this.split(matcher)[0];
@@ -128,12 +128,9 @@ function splitGroup<E>(
   return [rebuild(group, matched), rebuild(group, rest)];
 }
 
+/** A group derived from `group` with `exceptions` (always a new one, as CPython derives). */
 function rebuild<E>(group: ExceptionGroup<E>, exceptions: E[]): ExceptionGroup<E> | null {
   if (exceptions.length === 0) return null;
-  const original = group.exceptions;
-  if (exceptions.length === original.length && exceptions.every((e, i) => e === original[i])) {
-    return group;
-  }
   const derived = group.derive(exceptions);
   if (group.cause !== undefined) derived.cause = group.cause;
   if (group.stack !== undefined) derived.stack = group.stack;
