@@ -11,7 +11,9 @@ import { describeValue, requireOptions } from "../core/validate.js";
 export interface VirtualClockOptions {
   /**
    * Jump to the next timer whenever the loop is idle: nothing ready to run, no microtask
-   * pending, no external operation (I/O, `wrap()`ped promise) in flight.
+   * pending, no external operation (I/O, `wrap()`ped promise) in flight. A wrapped promise
+   * counts as I/O: do not wrap a promise that itself waits on the loop's timers (await it
+   * directly, or run it as a task), or time never moves on.
    */
   autojump?: boolean;
   /** The time the clock starts at, in seconds (0 by default). */
