@@ -178,7 +178,10 @@ export class EventLoop implements Scope, AlarmHost {
     callback: Callback<A>,
     ...args: A
   ): TimerHandle {
-    const seconds = toSeconds(delay, "callLater() delay");
+    // A negative delay is a deadline already past, not zero: such timers still fire in
+    // deadline order, as asyncio's call_later.
+    const seconds =
+      typeof delay === "number" && delay < 0 ? delay : toSeconds(delay, "callLater() delay");
     this.#checkCallback(callback, "callLater");
     return this.#callAt(this.time() + seconds, callback as Callback<unknown[]>, args);
   }
