@@ -252,17 +252,29 @@ export class EventLoop implements Scope, AlarmHost {
     }
     const handler = this.#exceptionHandler;
     if (handler === null) {
-      this.defaultExceptionHandler(context);
+      this.#callDefaultHandler(context, "Exception in default exception handler");
       return;
     }
     try {
       handler(this, context);
     } catch (error) {
-      this.defaultExceptionHandler({
-        message: "Unhandled error in exception handler",
-        exception: error,
-        context,
-      });
+      this.#callDefaultHandler(
+        { message: "Unhandled error in exception handler", exception: error, context },
+        "Exception in default exception handler while handling an unexpected error in " +
+          "custom exception handler",
+      );
+    }
+  }
+
+  /**
+   * The default handler may be overridden: if it throws, log `failure` instead, as asyncio
+   * does, so that reporting an error never stops the loop (or, from a finalizer, the process).
+   */
+  #callDefaultHandler(context: ExceptionContext, failure: string): void {
+    try {
+      this.defaultExceptionHandler(context);
+    } catch (error) {
+      console.error(failure, error);
     }
   }
 
