@@ -206,7 +206,10 @@ export class EventLoop implements Scope, AlarmHost {
     this.#checkClosed();
     if (this.#taskFactory !== null) {
       requireCoroutineFunction(fn, "createTask()");
-      return this.#taskFactory(this, fn, options);
+      const task = this.#taskFactory(this, fn, options);
+      // As asyncio's create_task: the name is given even by a factory that ignores it.
+      if (options?.name !== undefined) task.setName(options.name);
+      return task;
     }
     return newTask(fn, options, this, false);
   }
