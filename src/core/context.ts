@@ -35,6 +35,11 @@ export class Context {
   #entered = false;
 
   constructor(vars: VarMap = EMPTY) {
+    if (!(vars instanceof Map)) {
+      throw new TypeError(
+        `Context() takes no arguments (copy one with copyContext() or ctx.copy()), got ${describeValue(vars)}`,
+      );
+    }
     this._vars = vars;
   }
 
@@ -64,6 +69,7 @@ export class Context {
 
   /** The value of `variable` in this context, or `defaultValue` when it has none. */
   get<T>(variable: ContextVar<T>, defaultValue?: T): T | undefined {
+    requireContextVar(variable);
     return this._vars.has(variable as ContextVar<unknown>)
       ? (this._vars.get(variable as ContextVar<unknown>) as T)
       : defaultValue;
@@ -71,6 +77,7 @@ export class Context {
 
   /** Whether `variable` has a value in this context. */
   has(variable: ContextVar<unknown>): boolean {
+    requireContextVar(variable);
     return this._vars.has(variable);
   }
 
@@ -82,6 +89,12 @@ export class Context {
   /** The `[variable, value]` pairs of this context. */
   [Symbol.iterator](): IterableIterator<[ContextVar<unknown>, unknown]> {
     return this._vars.entries();
+  }
+}
+
+function requireContextVar(value: unknown): void {
+  if (!(value instanceof ContextVar)) {
+    throw new TypeError(`a ContextVar key was expected, got ${describeValue(value)}`);
   }
 }
 
