@@ -78,6 +78,11 @@ export class Runner implements AsyncDisposable {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     }
     const loop = this.#init();
+    if (loop.isRunning()) {
+      // A run started from top-level code and not over yet: refuse before creating the task,
+      // which would otherwise run on that other run's loop.
+      throw new RuntimeError("Runner.run() cannot be called while the runner is running");
+    }
     const task = loop.createTask(main, { context: options.context ?? (this.#context as Context) });
     const onSigint = this.#installSigint(task);
     this.#interrupts = 0;
