@@ -152,7 +152,20 @@ export class Runner implements AsyncDisposable {
 async function cancelAllTasks(loop: EventLoop): Promise<void> {
   const tasks = [...loop._tasks];
   if (tasks.length === 0) return;
-  for (const task of tasks) task.cancel();
+  for (const task of tasks) {
+    try {
+      task.cancel();
+    } catch (error) {
+      // Tasks awaiting one another in a cycle make cancel() recurse without end (as in
+      // asyncio). Report it and go on: the deadlock report below names the tasks, and the
+      // error that ended the run (often a DeadlockError about that cycle) is kept.
+      loop.callExceptionHandler({
+        message: "error while cancelling a task during asyncio.run() shutdown",
+        exception: error,
+        task,
+      });
+    }
+  }
   const allDone = whenAllDone(loop, tasks);
   try {
     await runUntilCompleteOrDeadlock(loop, allDone, tasks[0] as Task<unknown>);
