@@ -202,7 +202,7 @@ describe("ExceptionGroup (test_exception_group)", () => {
     assert.deepEqual(shape(match), [["TypeError(t1)"], "TypeError(t2)"]);
     assert.deepEqual(shape(rest), [["RangeError(r1)"]]);
     assert.equal(match?.message, "outer");
-    assert.equal((match?.exceptions[0] as asyncio.ExceptionGroup).message, "inner");
+    assert.equal((match?.exceptions[0] as asyncio.ExceptionGroup | undefined)?.message, "inner");
     assert.equal(match?.cause, cause);
     assert.equal(rest?.cause, cause);
   });
