@@ -13,6 +13,8 @@
  * are not ordered objects), test_run_forever_keyboard_interrupt and
  * test_run_until_complete_baseexception (no BaseException in JavaScript; SIGINT is tested in
  * process.test.ts).
+ * From test_futures2.py, test_task_exc_handler_correct_context is skipped: the report of a
+ * task's unretrieved exception waits for garbage collection here.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -269,6 +271,24 @@ describe("callbacks and timers", () => {
     });
   });
 
+  test("callSoon and callLater from outside the loop wake it while it waits", async () => {
+    const result = await asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      const fromOutside = loop.createFuture<string>();
+      const later = loop.createFuture<string>();
+      const timer = setTimeout(() => {
+        loop.callSoon(() => fromOutside.setResult("soon"));
+        loop.callLater(0.01, () => later.setResult("later"));
+      }, 5);
+      try {
+        return [await fromOutside, await later];
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    assert.deepEqual(result, ["soon", "later"]);
+  });
+
   test("getRunningLoop outside a loop is a RuntimeError; inside, the loop", async () => {
     assert.throws(() => asyncio.getRunningLoop(), {
       name: "RuntimeError",
@@ -452,6 +472,22 @@ describe("the exception handler", () => {
     const original = defaultContext?.["context"] as asyncio.ExceptionContext;
     assert.ok(original.exception instanceof RangeError);
     assert.equal(original.exception.message, "zero");
+  });
+
+  // mirrors test_futures2.FutureTests.test_handle_exc_handler_correct_context
+  test("the handler runs in the context of the callback that failed", async () => {
+    const name = new asyncio.ContextVar("name", { default: "foo" });
+    const seen: string[] = [];
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      loop.setExceptionHandler(() => seen.push(name.get()));
+      loop.callSoon(() => {
+        name.set("bar");
+        throw new RangeError("1 / 0");
+      });
+      await asyncio.sleep(0);
+    });
+    assert.deepEqual(seen, ["bar"]);
   });
 
   test("callExceptionHandler checks its context", async () => {
