@@ -30,6 +30,8 @@ export interface ScriptOptions {
   env?: Record<string, string>;
   /** The script is killed after this many milliseconds (a safety net, never a synchronisation). */
   timeoutMs?: number;
+  /** Extra Node flags, such as `--expose-gc`. */
+  nodeFlags?: string[];
 }
 
 /**
@@ -37,7 +39,8 @@ export interface ScriptOptions {
  * process and resolves once it exited.
  */
 export function runScript(source: string, options: ScriptOptions = {}): Promise<ScriptResult> {
-  const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
+  const args = [...(options.nodeFlags ?? []), "--input-type=module", "-e", source];
+  const child = spawn(process.execPath, args, {
     cwd: PACKAGE_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -308,6 +308,67 @@ describe("the deadlock report", () => {
   });
 });
 
+describe("exceptions never retrieved", () => {
+  // mirrors test_futures.BaseFutureTests.test_future_exception_never_retrieved
+  // mirrors test_futures.BaseFutureTests.test_tb_logger_exception_unretrieved
+  // mirrors test_futures.BaseFutureTests.test_tb_logger_exception_retrieved
+  // mirrors test_futures.BaseFutureTests.test_tb_logger_exception_result_retrieved
+  // mirrors test_futures.BaseFutureTests.test_tb_logger_not_called_after_cancel
+  // mirrors test_tasks.BaseTaskTests.test_tb_logger_not_called_after_cancel
+  // mirrors test_base_events.BaseEventLoopTests.test_default_exc_handler_coro
+  test("a failed Future or Task nobody looked at is reported once collected", async () => {
+    // Reports come from a FinalizationRegistry, so the script forces garbage collections.
+    const result = await runScript(
+      `
+      import * as asyncio from "asyncio-ts";
+      import { setImmediate as tick } from "node:timers/promises";
+      const failing = (message) =>
+        asyncio.createTask(async function fails() { throw new RangeError(message); });
+      const failedFuture = (message) => {
+        const future = new asyncio.Future();
+        future.setException(new TypeError(message));
+        return future;
+      };
+      const reports = [];
+      await asyncio.run(async () => {
+        asyncio.getRunningLoop().setExceptionHandler((loop, context) => {
+          reports.push([context.message, context.exception.message, context.source]);
+        });
+        failing("task never looked at");
+        try { await failing("task awaited"); } catch {}
+        const looked = failing("task looked at");
+        const cancelledAfter = failing("task cancelled after it failed");
+        await asyncio.sleep(0);
+        looked.exception();
+        cancelledAfter.cancel();
+        failedFuture("future never looked at");
+        try { failedFuture("future result() called").result(); } catch {}
+        failedFuture("future cancelled after it failed").cancel();
+        for (let round = 0; round < 200 && (round < 10 || reports.length < 2); round++) {
+          globalThis.gc();
+          await asyncio.wrap(tick());
+        }
+      });
+      console.log(JSON.stringify(reports.sort()));
+      `,
+      { nodeFlags: ["--expose-gc"] },
+    );
+    assert.equal(result.stderr, "");
+    const reports = JSON.parse(result.stdout) as string[][];
+    assert.deepEqual(
+      reports.map(([message, exception]) => [message, exception]),
+      [
+        ["Future exception was never retrieved", "future never looked at"],
+        ["Task exception was never retrieved", "task never looked at"],
+      ],
+    );
+    assert.match(
+      reports[1]![2]!,
+      /^<Task finished exception=RangeError\("task never looked at"\) name="Task-\d+" fn=fails>$/,
+    );
+  });
+});
+
 describe("the process stays alive while the loop has work", () => {
   test("a script whose only pending work is a library timer runs to its end", async () => {
     const result = await runScript(`
