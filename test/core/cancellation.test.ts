@@ -7,8 +7,8 @@
  *   check that the traceback shows each `await` the error passed through; a JavaScript stack
  *   is captured where the error is created, not where it propagates.
  * - test_cancel_gather_*, test_yield_wait_does_not_shield_cancel: combinators.
- * - test_tb_logger_not_called_after_cancel: garbage-collection timing.
- * - test_stop_while_run_in_complete is in runners.test.ts, test_sleep_cancel and
+ * - test_tb_logger_not_called_after_cancel is in process.test.ts (it needs forced garbage
+ *   collections), test_stop_while_run_in_complete is in runners.test.ts, test_sleep_cancel and
  *   test_task_cancel_sleeping_task in sleep.test.ts.
  *
  * CPython checks `_must_cancel` and `_fut_waiter` directly in some tests; here the same

@@ -9,7 +9,8 @@
  * reprs, source tracebacks, `_run_once` internals (test__run_once, cancelled-timer cleanup
  * thresholds: cancelled timers leave the heap at once here), test_run_forever_pre_stopped and
  * test_custom_run_forever_integration (no `run_forever`: loops run through `run`/`Runner`),
- * test_default_exc_handler_coro (garbage-collection timing), test_timer_comparison (handles
+ * test_default_exc_handler_coro (in process.test.ts: it needs forced garbage collections),
+ * test_timer_comparison (handles
  * are not ordered objects), test_run_forever_keyboard_interrupt and
  * test_run_until_complete_baseexception (no BaseException in JavaScript; SIGINT is tested in
  * process.test.ts).
