@@ -10,12 +10,12 @@
  * thresholds: cancelled timers leave the heap at once here), test_run_forever_pre_stopped and
  * test_custom_run_forever_integration (no `run_forever`: loops run through `run`/`Runner`),
  * test_default_exc_handler_coro (in process.test.ts: it needs forced garbage collections),
- * test_timer_comparison (handles
- * are not ordered objects), test_run_forever_keyboard_interrupt and
- * test_run_until_complete_baseexception (no BaseException in JavaScript; SIGINT is tested in
- * process.test.ts).
- * From test_futures2.py, test_task_exc_handler_correct_context is skipped: the report of a
- * task's unretrieved exception waits for garbage collection here.
+ * test_timer_comparison (handles are not ordered objects), test_run_forever_keyboard_interrupt
+ * and test_run_until_complete_baseexception (no BaseException in JavaScript; SIGINT is tested
+ * in process.test.ts).
+ * From test_futures2.py, test_task_exc_handler_correct_context is skipped: the "never
+ * retrieved" report is made when the task is collected, and it does not run the handler in the
+ * task's context (not implemented).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
