@@ -192,6 +192,24 @@ describe("callbacks and timers", () => {
     });
   });
 
+  test("on the real clock, a timer never runs before the loop time reaches its deadline", async () => {
+    const early = await asyncio.run(async () => {
+      const loop = asyncio.getRunningLoop();
+      const handles: asyncio.TimerHandle[] = [];
+      const lateness: number[] = [];
+      for (const delay of [0.001, 0.005, 0.01, 0.02, 0.03]) {
+        const handle: asyncio.TimerHandle = loop.callLater(delay, () => {
+          lateness.push(loop.time() - handle.when());
+        });
+        handles.push(handle);
+      }
+      await asyncio.sleep(0.05);
+      assert.equal(lateness.length, handles.length);
+      return lateness.filter((late) => late < 0);
+    });
+    assert.deepEqual(early, []);
+  });
+
   // mirrors test_base_events.BaseEventLoopTests.test__run_once_schedule_handle
   test("a callback scheduled by a timer runs in the following iteration", async () => {
     await runVirtual(async () => {
