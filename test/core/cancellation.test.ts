@@ -470,6 +470,38 @@ describe("cancel()", () => {
   });
 });
 
+describe("a task awaiting several library objects at once", () => {
+  test("after Promise.race, cancel() reaches the task, not the Future that lost the race", {
+    todo:
+      "the task stays parked on the last Future it began to await (here the loser of the " +
+      "race): cancel() cancels that Future and the task is never cancelled",
+  }, async () => {
+    await runVirtual(async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      const slow = new asyncio.Future<string>();
+      const steps: string[] = [];
+      const task = asyncio.createTask(async () => {
+        await Promise.race([asyncio.sleep(1), slow]);
+        await gate;
+        steps.push("after the gate");
+        await asyncio.sleep(1);
+        steps.push("not reached");
+      });
+      await asyncio.sleep(2);
+      task.cancel();
+      const slowCancelled = slow.cancelled();
+      openGate();
+      await asyncio.sleep(5);
+      assert.equal(slowCancelled, false);
+      assert.equal(task.cancelled(), true);
+      assert.deepEqual(steps, ["after the gate"]);
+    });
+  });
+});
+
 describe("cancelling() and uncancel()", () => {
   // mirrors test_tasks.BaseTaskTests.test_cancelling
   test("cancelling() counts the requests", async () => {
