@@ -573,6 +573,9 @@ describe("currentTask and allTasks", () => {
       return "main finished";
     });
     assert.equal(result, "main finished");
-    assert.deepEqual(reported, []);
+    // Its error may only be reported as never retrieved (when, depends on collection).
+    for (const context of reported) {
+      assert.equal(context.message, "Task exception was never retrieved");
+    }
   });
 });
