@@ -8,6 +8,7 @@
  * never sets a variable costs one small object.
  */
 import { LookupError, RuntimeError } from "./errors.js";
+import type { Scope } from "./scope.js";
 import { scopeStorage } from "./scope.js";
 import { describeValue } from "./validate.js";
 
@@ -18,6 +19,11 @@ const EMPTY: VarMap = new Map();
 
 /** The context entered with `Context.run()` (synchronous), which wins over the scope's. */
 let entered: Context | null = null;
+/**
+ * The scope `entered` was entered from: it applies there only, so a scope entered meanwhile
+ * (an eager task's first step) keeps its own context, as Python's task runs in its own copy.
+ */
+let enteredScope: Scope | undefined;
 
 /**
  * A mapping of context variables to values. Each Task has one; `copyContext()` snapshots the
@@ -57,12 +63,15 @@ export class Context {
       throw new RuntimeError("cannot enter context: it is already entered");
     }
     const previous = entered;
+    const previousScope = enteredScope;
     this.#entered = true;
     entered = this;
+    enteredScope = scopeStorage.getStore();
     try {
       return fn(...args);
     } finally {
       entered = previous;
+      enteredScope = previousScope;
       this.#entered = false;
     }
   }
@@ -103,12 +112,16 @@ const rootContext = new Context();
 
 /** The variables in effect right now (read-only: never allocates). */
 export function currentVars(): VarMap {
-  return entered?._vars ?? scopeStorage.getStore()?._contextVars() ?? rootContext._vars;
+  const scope = scopeStorage.getStore();
+  if (entered !== null && scope === enteredScope) return entered._vars;
+  return scope?._contextVars() ?? rootContext._vars;
 }
 
 /** The context `ContextVar.set()` writes to right now. */
 export function currentContext(): Context {
-  return entered ?? scopeStorage.getStore()?._writableContext() ?? rootContext;
+  const scope = scopeStorage.getStore();
+  if (entered !== null && scope === enteredScope) return entered;
+  return scope?._writableContext() ?? rootContext;
 }
 
 /**
