@@ -204,6 +204,26 @@ describe("eagerTaskFactory (test_eager_task_factory.EagerTaskFactoryLoopTests)",
 });
 
 describe("eager tasks beyond CPython's tests", () => {
+  test("an eager step started inside Context.run runs in the task's own context", async () => {
+    // What CPython 3.13 does for ctx.run(create_task) under eager_task_factory.
+    const cvar = new asyncio.ContextVar("cvar", { default: "default" });
+    await runEager(async () => {
+      const ctx = asyncio.copyContext();
+      const t = ctx.run(() => {
+        cvar.set("ctx");
+        return asyncio.createTask(async () => {
+          const first = cvar.get();
+          cvar.set("task");
+          await asyncio.sleep(0);
+          return [first, cvar.get()];
+        });
+      });
+      assert.deepEqual(await t, ["ctx", "task"]);
+      assert.equal(ctx.get(cvar), "ctx");
+      assert.equal(cvar.get(), "default");
+    });
+  });
+
   test("an eager task that throws in its first step fails with that error", async () => {
     await runEager(async () => {
       const error = new RangeError("first step");
