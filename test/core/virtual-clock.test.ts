@@ -120,9 +120,16 @@ describe("advance()", () => {
 
   test("advance() from outside the loop wakes an idle loop", async () => {
     const clock = new VirtualClock();
-    const driver = setTimeout(() => clock.advance(60), 10);
+    let driver: ReturnType<typeof setTimeout> | undefined;
     try {
-      const value = await asyncio.run(() => asyncio.sleep(60, "woke"), { clock });
+      const value = await asyncio.run(
+        () => {
+          const sleeping = asyncio.sleep(60, "woke");
+          driver = setTimeout(() => clock.advance(60), 10);
+          return sleeping;
+        },
+        { clock },
+      );
       assert.equal(value, "woke");
       assert.equal(clock.now(), 60);
     } finally {
