@@ -19,7 +19,7 @@ import { inspect } from "node:util";
 import type { AlarmHost, Clock } from "./clock.js";
 import { MonotonicClock } from "./clock.js";
 import type { VarMap } from "./context.js";
-import { Context } from "./context.js";
+import { Context, currentVars } from "./context.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
@@ -555,8 +555,7 @@ export class EventLoop implements Scope, AlarmHost {
 
   /** The context a new callback captures: a copy of the current one, as asyncio does. */
   #callbackContext(): Context {
-    const scope = scopeStorage.getStore();
-    return new Context(scope === undefined ? this.#baseContext._vars : scope._contextVars());
+    return new Context(currentVars());
   }
 
   #checkClosed(): void {
