@@ -308,6 +308,21 @@ describe("callbacks and timers", () => {
     assert.deepEqual(result, ["soon", "later"]);
   });
 
+  test("callSoon and callLater inside Context.run capture that context", async () => {
+    // What CPython 3.13 does for ctx.run(loop.call_soon, cb).
+    const cvar = new asyncio.ContextVar("cvar", { default: "default" });
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      const ctx = new asyncio.Context();
+      ctx.run(() => cvar.set("ctx"));
+      const soon = loop.createFuture<string>();
+      const later = loop.createFuture<string>();
+      ctx.run(() => loop.callSoon(() => soon.setResult(cvar.get())));
+      ctx.run(() => loop.callLater(0.01, () => later.setResult(cvar.get())));
+      assert.deepEqual([await soon, await later], ["ctx", "ctx"]);
+    });
+  });
+
   test("getRunningLoop outside a loop is a RuntimeError; inside, the loop", async () => {
     assert.throws(() => asyncio.getRunningLoop(), {
       name: "RuntimeError",
