@@ -8,6 +8,7 @@
  * never sets a variable costs one small object.
  */
 import { LookupError, RuntimeError } from "./errors.js";
+import type { Scope } from "./scope.js";
 import { scopeStorage } from "./scope.js";
 import { describeValue } from "./validate.js";
 
@@ -18,6 +19,11 @@ const EMPTY: VarMap = new Map();
 
 /** The context entered with `Context.run()` (synchronous), which wins over the scope's. */
 let entered: Context | null = null;
+/**
+ * The scope `entered` was entered from: it applies there only, so a scope entered meanwhile
+ * (an eager task's first step) keeps its own context, as Python's task runs in its own copy.
+ */
+let enteredScope: Scope | undefined;
 
 /**
  * A mapping of context variables to values. Each Task has one; `copyContext()` snapshots the
@@ -35,6 +41,11 @@ export class Context {
   #entered = false;
 
   constructor(vars: VarMap = EMPTY) {
+    if (!(vars instanceof Map)) {
+      throw new TypeError(
+        `Context() takes no arguments (copy one with copyContext() or ctx.copy()), got ${describeValue(vars)}`,
+      );
+    }
     this._vars = vars;
   }
 
@@ -52,18 +63,22 @@ export class Context {
       throw new RuntimeError("cannot enter context: it is already entered");
     }
     const previous = entered;
+    const previousScope = enteredScope;
     this.#entered = true;
     entered = this;
+    enteredScope = scopeStorage.getStore();
     try {
       return fn(...args);
     } finally {
       entered = previous;
+      enteredScope = previousScope;
       this.#entered = false;
     }
   }
 
   /** The value of `variable` in this context, or `defaultValue` when it has none. */
   get<T>(variable: ContextVar<T>, defaultValue?: T): T | undefined {
+    requireContextVar(variable);
     return this._vars.has(variable as ContextVar<unknown>)
       ? (this._vars.get(variable as ContextVar<unknown>) as T)
       : defaultValue;
@@ -71,6 +86,7 @@ export class Context {
 
   /** Whether `variable` has a value in this context. */
   has(variable: ContextVar<unknown>): boolean {
+    requireContextVar(variable);
     return this._vars.has(variable);
   }
 
@@ -85,17 +101,27 @@ export class Context {
   }
 }
 
+function requireContextVar(value: unknown): void {
+  if (!(value instanceof ContextVar)) {
+    throw new TypeError(`a ContextVar key was expected, got ${describeValue(value)}`);
+  }
+}
+
 /** The root context: what code outside any loop reads. */
 const rootContext = new Context();
 
 /** The variables in effect right now (read-only: never allocates). */
 export function currentVars(): VarMap {
-  return entered?._vars ?? scopeStorage.getStore()?._contextVars() ?? rootContext._vars;
+  const scope = scopeStorage.getStore();
+  if (entered !== null && scope === enteredScope) return entered._vars;
+  return scope?._contextVars() ?? rootContext._vars;
 }
 
 /** The context `ContextVar.set()` writes to right now. */
 export function currentContext(): Context {
-  return entered ?? scopeStorage.getStore()?._writableContext() ?? rootContext;
+  const scope = scopeStorage.getStore();
+  if (entered !== null && scope === enteredScope) return entered;
+  return scope?._writableContext() ?? rootContext;
 }
 
 /**

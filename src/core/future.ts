@@ -329,6 +329,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
         queueMicrotask(() => reaction._settle(false, error));
         return;
       }
+      if (task._loop !== this._loop) {
+        // Its wake-up would go through a loop the task does not run on: refuse, as asyncio.
+        const error = new RuntimeError(
+          `Task ${task} got Future ${this} attached to a different loop`,
+        );
+        queueMicrotask(() => reaction._settle(false, error));
+        return;
+      }
       reaction.task = task;
       this._addCallback(reaction);
       task._beginWait(this);

@@ -1,6 +1,7 @@
 /**
  * `Handle` and `TimerHandle`: a callback scheduled on the loop, as asyncio's `events.Handle`.
  */
+import { inspect } from "node:util";
 import type { Context } from "./context.js";
 import type { EventLoop } from "./loop.js";
 import type { Runnable } from "./readyQueue.js";
@@ -65,6 +66,10 @@ export class Handle implements Runnable {
   toString(): string {
     const name = this._callback?.name || "anonymous";
     return `<${this.constructor.name} ${this._cancelled ? "cancelled" : `${name}()`}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 

@@ -20,7 +20,7 @@ import { inspect } from "node:util";
 import type { AlarmHost, Clock } from "./clock.js";
 import { MonotonicClock } from "./clock.js";
 import type { VarMap } from "./context.js";
-import { Context } from "./context.js";
+import { Context, currentVars } from "./context.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
@@ -185,7 +185,10 @@ export class EventLoop implements Scope, AlarmHost {
     callback: Callback<A>,
     ...args: A
   ): TimerHandle {
-    const seconds = toSeconds(delay, "callLater() delay");
+    // A negative delay is a deadline already past, not zero: such timers still fire in
+    // deadline order, as asyncio's call_later.
+    const seconds =
+      typeof delay === "number" && delay < 0 ? delay : toSeconds(delay, "callLater() delay");
     this.#checkCallback(callback, "callLater");
     return this.#callAt(this.time() + seconds, callback as Callback<unknown[]>, args);
   }
@@ -210,7 +213,10 @@ export class EventLoop implements Scope, AlarmHost {
     this.#checkClosed();
     if (this.#taskFactory !== null) {
       requireCoroutineFunction(fn, "createTask()");
-      return this.#taskFactory(this, fn, options);
+      const task = this.#taskFactory(this, fn, options);
+      // As asyncio's create_task: the name is given even by a factory that ignores it.
+      if (options?.name !== undefined) task.setName(options.name);
+      return task;
     }
     return newTask(fn, options, this, false);
   }
@@ -256,17 +262,29 @@ export class EventLoop implements Scope, AlarmHost {
     }
     const handler = this.#exceptionHandler;
     if (handler === null) {
-      this.defaultExceptionHandler(context);
+      this.#callDefaultHandler(context, "Exception in default exception handler");
       return;
     }
     try {
       handler(this, context);
     } catch (error) {
-      this.defaultExceptionHandler({
-        message: "Unhandled error in exception handler",
-        exception: error,
-        context,
-      });
+      this.#callDefaultHandler(
+        { message: "Unhandled error in exception handler", exception: error, context },
+        "Exception in default exception handler while handling an unexpected error in " +
+          "custom exception handler",
+      );
+    }
+  }
+
+  /**
+   * The default handler may be overridden: if it throws, log `failure` instead, as asyncio
+   * does, so that reporting an error never stops the loop (or, from a finalizer, the process).
+   */
+  #callDefaultHandler(context: ExceptionContext, failure: string): void {
+    try {
+      this.defaultExceptionHandler(context);
+    } catch (error) {
+      console.error(failure, error);
     }
   }
 
@@ -572,8 +590,7 @@ export class EventLoop implements Scope, AlarmHost {
 
   /** The context a new callback captures: a copy of the current one, as asyncio does. */
   #callbackContext(): Context {
-    const scope = scopeStorage.getStore();
-    return new Context(scope === undefined ? this.#baseContext._vars : scope._contextVars());
+    return new Context(currentVars());
   }
 
   #checkClosed(): void {

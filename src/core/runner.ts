@@ -79,6 +79,11 @@ export class Runner implements AsyncDisposable {
       throw new RuntimeError("Runner.run() cannot be called from a running event loop");
     }
     const loop = this.#init();
+    if (loop.isRunning()) {
+      // A run started from top-level code and not over yet: refuse before creating the task,
+      // which would otherwise run on that other run's loop.
+      throw new RuntimeError("Runner.run() cannot be called while the runner is running");
+    }
     const task = loop.createTask(main, { context: options.context ?? (this.#context as Context) });
     const onSigint = this.#installSigint(task);
     this.#interrupts = 0;
@@ -150,7 +155,20 @@ export class Runner implements AsyncDisposable {
 async function cancelAllTasks(loop: EventLoop): Promise<void> {
   const tasks = [...loop._tasks];
   if (tasks.length === 0) return;
-  for (const task of tasks) task.cancel();
+  for (const task of tasks) {
+    try {
+      task.cancel();
+    } catch (error) {
+      // Tasks awaiting one another in a cycle make cancel() recurse without end (as in
+      // asyncio). Report it and go on: the deadlock report below names the tasks, and the
+      // error that ended the run (often a DeadlockError about that cycle) is kept.
+      loop.callExceptionHandler({
+        message: "error while cancelling a task during asyncio.run() shutdown",
+        exception: error,
+        task,
+      });
+    }
+  }
   const allDone = whenAllDone(loop, tasks);
   try {
     await runUntilCompleteOrDeadlock(loop, allDone, tasks[0] as Task<unknown>);

@@ -55,7 +55,7 @@ let tasksCreated = 0;
 class Cancellation {
   /** `cancelling()`: requests made minus those withdrawn with `uncancel()`. */
   requests = 0;
-  /** The message of the cancellation `_mustCancel` stands for. */
+  /** The message of the latest cancel(): what `_mustCancel` delivers, and a late signal's reason. */
   message: string | undefined = undefined;
   /** A cancellation was requested and not yet delivered nor withdrawn. */
   undelivered = false;
@@ -205,6 +205,8 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
     const cancellation = this.#cancellationState();
     cancellation.requests++;
     cancellation.undelivered = true;
+    // Also the reason of a signal first asked for before this cancellation is delivered.
+    cancellation.message = msg;
     const controller = cancellation.abort;
     if (controller !== null && !controller.signal.aborted) {
       controller.abort(new CancelledError(msg));
@@ -216,7 +218,6 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
       return true;
     }
     this._mustCancel = true;
-    cancellation.message = msg;
     return true;
   }
 

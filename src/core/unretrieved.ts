@@ -37,6 +37,11 @@ const registry = new FinalizationRegistry<Report>((report) => {
 
 /** Reports `future`'s exception later, unless `forgetUnretrieved` runs first. */
 export function trackUnretrieved(future: Future<unknown>): void {
+  const exception = future._result;
+  // V8 keeps an error's stack unformatted until it is read, holding each frame's receiver,
+  // such as the Task whose function threw. Held by the report below, that would keep the
+  // future alive, so it would never be collected, nor reported: format the stack now.
+  if (exception instanceof Error) void exception.stack;
   const loop = future._loop;
   const ref = new WeakRef(future);
   refs.set(future, ref);
@@ -51,7 +56,7 @@ export function trackUnretrieved(future: Future<unknown>): void {
     {
       loop,
       message: `${future.constructor.name} exception was never retrieved`,
-      exception: future._result,
+      exception,
       source: String(future),
       ref,
     },
