@@ -176,8 +176,7 @@ export interface ContextVarOptions<T> {
  * });
  */
 export class ContextVar<T> {
-  /** The name given at creation, for debugging. */
-  readonly name: string;
+  readonly #name: string;
   readonly #hasDefault: boolean;
   readonly #default: T | undefined;
 
@@ -188,9 +187,14 @@ export class ContextVar<T> {
     if (options !== undefined && (options === null || typeof options !== "object")) {
       throw new TypeError(`ContextVar options must be an object, got ${describeValue(options)}`);
     }
-    this.name = name;
+    this.#name = name;
     this.#hasDefault = options !== undefined && "default" in options;
     this.#default = options?.default;
+  }
+
+  /** The name given at creation, for debugging. */
+  get name(): string {
+    return this.#name;
   }
 
   /**

@@ -92,7 +92,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (options === null || typeof options !== "object") {
       throw new TypeError(`Future options must be an object, got ${describeValue(options)}`);
     }
-    this._loop = options.loop ?? getRunningLoop();
+    const loop = options.loop;
+    if (loop !== undefined && (loop === null || typeof loop !== "object" || loop._loop !== loop)) {
+      throw new TypeError(`Future loop must be an EventLoop, got ${describeValue(loop)}`);
+    }
+    this._loop = loop ?? getRunningLoop();
   }
 
   /** The loop this Future belongs to. */

@@ -53,6 +53,8 @@ export class Runner implements AsyncDisposable {
   #loop: EventLoop | null = null;
   #context: Context | null = null;
   #interrupts = 0;
+  /** The one close under way (or done): concurrent `close()` calls share it. */
+  #closing: Promise<void> | null = null;
 
   constructor(options: RunOptions = {}) {
     requireOptions(options, "Runner options");
@@ -105,7 +107,12 @@ export class Runner implements AsyncDisposable {
    * Future or Task whose exception nobody retrieved — to the exception handler, and closes the
    * loop.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    if (this.#closing === null) this.#closing = this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     if (this.#state !== INITIALIZED) return;
     const loop = this.#loop as EventLoop;
     try {
@@ -175,7 +182,9 @@ async function cancelAllTasks(loop: EventLoop): Promise<void> {
   } catch (error) {
     if (!(error instanceof DeadlockError)) throw error;
     loop.callExceptionHandler({
-      message: "tasks ignored cancellation during asyncio.run() shutdown and can never finish",
+      message:
+        "tasks left at asyncio.run() shutdown can never finish: they ignored cancellation or " +
+        "wait on a promise outside the library",
       exception: error,
       tasks: blockedTasks(loop, tasks[0] as Task<unknown>).map(({ task }) => String(task)),
     });

@@ -434,3 +434,13 @@ describe("contexts of tasks (test_tasks)", () => {
     });
   });
 });
+
+describe("ContextVar name", () => {
+  test("the name cannot be reassigned", () => {
+    const variable = new asyncio.ContextVar<number>("answer");
+    assert.throws(() => {
+      (variable as { name: string }).name = "other";
+    }, TypeError);
+    assert.equal(variable.name, "answer");
+  });
+});

@@ -430,3 +430,12 @@ describe("Future done callbacks (test_futures.BaseFutureDoneCallbackTests)", () 
     });
   });
 });
+
+describe("Future arguments", () => {
+  test("a loop option that is not an EventLoop is a TypeError naming it", () => {
+    assert.throws(() => new asyncio.Future({ loop: 5 as unknown as asyncio.EventLoop }), {
+      name: "TypeError",
+      message: /Future loop must be an EventLoop, got number 5/,
+    });
+  });
+});

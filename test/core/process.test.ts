@@ -253,7 +253,7 @@ describe("the deadlock report", () => {
     // A main task blocked on a foreign promise cannot take the shutdown's cancellation either.
     assert.match(
       String((foreign?.["shutdownReports"] as string[] | undefined)?.[0]),
-      /ignored cancellation during asyncio.run\(\) shutdown/,
+      /tasks left at asyncio.run\(\) shutdown can never finish/,
     );
     assert.deepEqual(wrapped?.["blocked"], [["Task-4", "Future"]]);
     assert.deepEqual(foreign?.["blocked"], [["Task-3", null]]);
@@ -269,7 +269,7 @@ describe("the deadlock report", () => {
       ...["main", "a", "b"].map(
         () => "error while cancelling a task during asyncio.run() shutdown",
       ),
-      "tasks ignored cancellation during asyncio.run() shutdown and can never finish",
+      "tasks left at asyncio.run() shutdown can never finish: they ignored cancellation or wait on a promise outside the library",
     ]);
     assert.match(String(cycle?.["message"]), /name="a".* waits on <Task pending name="b"/);
     assert.match(String(cycle?.["message"]), /name="b".* waits on <Task pending name="a"/);
@@ -299,7 +299,7 @@ describe("the deadlock report", () => {
     const [reported, resolved] = records(result);
     assert.match(
       String(reported?.["message"]),
-      /ignored cancellation during asyncio.run\(\) shutdown/,
+      /tasks left at asyncio.run\(\) shutdown can never finish/,
     );
     assert.equal(reported?.["exception"], "DeadlockError");
     assert.match(JSON.stringify(reported?.["tasks"]), /name=\\"stubborn\\"/);

@@ -409,3 +409,29 @@ describe("Runner (test_runners.RunnerTests)", () => {
     assert.equal(runner.getLoop().time(), 3700);
   });
 });
+
+describe("Runner.close()", () => {
+  test("concurrent close() calls share one close and both resolve", async () => {
+    const runner = new asyncio.Runner({ clock: new VirtualClock({ autojump: true }) });
+    let cancelled = 0;
+    await runner.run(async () => {
+      asyncio.createTask(async () => {
+        try {
+          await asyncio.sleep(3600);
+        } catch (error) {
+          cancelled++;
+          throw error;
+        }
+      });
+      await asyncio.sleep(0);
+    });
+    const first = runner.close();
+    const second = runner.close();
+    await Promise.all([first, second]);
+    assert.equal(cancelled, 1, "the leftover task is cancelled once");
+    await assert.rejects(
+      runner.run(async () => 1),
+      { name: "RuntimeError", message: /closed/ },
+    );
+  });
+});
