@@ -1,0 +1,162 @@
+/**
+ * `Barrier`, as asyncio's: a fixed number of tasks wait for each other, then all go on.
+ *
+ * Built, as CPython's, on one Condition notified at every change of state. States:
+ * FILLING (tasks arrive; `_count` of them wait), DRAINING (the last one arrived: the waiting
+ * tasks leave; newcomers block until the last has left), RESETTING (`reset()` while tasks
+ * were inside: they leave with BrokenBarrierError; newcomers block until the last has left),
+ * BROKEN (`abort()`: every `wait()` fails until `reset()`). Invariant: `_count` is the number
+ * of tasks inside `wait()` past the entry block; when it drops to zero, DRAINING and
+ * RESETTING turn back into FILLING.
+ */
+import { inspect } from "node:util";
+import { BrokenBarrierError } from "../core/errors.js";
+import { requireInteger } from "../core/validate.js";
+import { Condition } from "./condition.js";
+
+const FILLING = "filling";
+const DRAINING = "draining";
+const RESETTING = "resetting";
+const BROKEN = "broken";
+type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof BROKEN;
+
+/**
+ * A barrier for `parties` tasks: each `wait()` blocks until `parties` tasks are waiting, then
+ * all of them are released at once, each with a distinct index from 0 to `parties - 1`.
+ *
+ * @example
+ * const barrier = new asyncio.Barrier(3);
+ * for (let i = 0; i < 3; i++) {
+ *   asyncio.createTask(async () => {
+ *     await prepare(i);
+ *     const index = await barrier.wait(); // all three go on together
+ *     if (index === 0) console.log("everyone is ready");
+ *   });
+ * }
+ */
+export class Barrier {
+  /** @internal Notified at every change of state. */
+  readonly _cond = new Condition();
+  /** @internal */
+  readonly _parties: number;
+  /** @internal */
+  _state: BarrierState = FILLING;
+  /** @internal The number of tasks inside `wait()` past the entry block. */
+  _count = 0;
+
+  /**
+   * `parties` is the number of tasks that must wait before all are released.
+   *
+   * @throws TypeError if `parties` is not an integer; RangeError if it is below 1.
+   */
+  constructor(parties: number) {
+    requireInteger(parties, "Barrier parties", 1);
+    this._parties = parties;
+  }
+
+  /** The number of tasks required to pass the barrier. */
+  get parties(): number {
+    return this._parties;
+  }
+
+  /** The number of tasks waiting at the barrier while it fills (0 in the other states). */
+  get nWaiting(): number {
+    return this._state === FILLING ? this._count : 0;
+  }
+
+  /** Whether the barrier is broken (`abort()` was called and no `reset()` since). */
+  get broken(): boolean {
+    return this._state === BROKEN;
+  }
+
+  /**
+   * Waits until `parties` tasks wait, then resolves with this task's index (0 to
+   * `parties - 1`, distinct among the tasks released together). This is also the form of
+   * Python's `async with barrier as index`.
+   *
+   * @throws BrokenBarrierError (rejects) if the barrier is broken, or is reset or aborted
+   * while the task waits.
+   */
+  wait(): Promise<number> {
+    return this._cond.with(async () => {
+      await this.#block();
+      try {
+        const index = this._count;
+        this._count++;
+        if (index + 1 === this._parties) {
+          this.#release();
+        } else {
+          await this.#wait();
+        }
+        return index;
+      } finally {
+        this._count--;
+        this.#exit();
+      }
+    });
+  }
+
+  /**
+   * Returns the barrier to its initial, empty state; tasks waiting at it get a
+   * BrokenBarrierError. Also repairs a broken barrier.
+   */
+  reset(): Promise<void> {
+    return this._cond.with(() => {
+      if (this._count > 0) {
+        // Wake the waiting tasks; newcomers block until they have left.
+        this._state = RESETTING;
+      } else {
+        this._state = FILLING;
+      }
+      this._cond.notifyAll();
+    });
+  }
+
+  /**
+   * Breaks the barrier: tasks waiting at it, and every later `wait()`, get a
+   * BrokenBarrierError until `reset()`.
+   */
+  abort(): Promise<void> {
+    return this._cond.with(() => {
+      this._state = BROKEN;
+      this._cond.notifyAll();
+    });
+  }
+
+  toString(): string {
+    const waiting = this._state === BROKEN ? "" : `, waiters:${this.nWaiting}/${this._parties}`;
+    return `<Barrier [${this._state}${waiting}]>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /** Blocks while the barrier drains or resets; fails if it is broken. */
+  async #block(): Promise<void> {
+    await this._cond.waitFor(() => this._state !== DRAINING && this._state !== RESETTING);
+    if (this._state === BROKEN) throw new BrokenBarrierError("Barrier aborted");
+  }
+
+  /** The last task arrived: release the waiting ones. */
+  #release(): void {
+    this._state = DRAINING;
+    this._cond.notifyAll();
+  }
+
+  /** Waits until the barrier stops filling; fails if it was reset or broken meanwhile. */
+  async #wait(): Promise<void> {
+    await this._cond.waitFor(() => this._state !== FILLING);
+    if (this._state === BROKEN || this._state === RESETTING) {
+      throw new BrokenBarrierError("Abort or reset of barrier");
+    }
+  }
+
+  /** The last task to leave ends draining or resetting, and wakes the tasks blocked at entry. */
+  #exit(): void {
+    if (this._count === 0) {
+      if (this._state === RESETTING || this._state === DRAINING) this._state = FILLING;
+      this._cond.notifyAll();
+    }
+  }
+}
