@@ -13,6 +13,7 @@ import { inspect } from "node:util";
 import { BrokenBarrierError } from "../core/errors.js";
 import { requireInteger } from "../core/validate.js";
 import { Condition } from "./condition.js";
+import { currentScope } from "./loopBound.js";
 
 const FILLING = "filling";
 const DRAINING = "draining";
@@ -78,21 +79,60 @@ export class Barrier {
    * while the task waits.
    */
   wait(): Promise<number> {
-    return this._cond.with(async () => {
-      await this.#block();
-      try {
+    const scope = currentScope();
+    const cond = this._cond;
+    return new Promise<number>((resolve, reject) => {
+      // CPython's `async with self._cond:` body, continued from callbacks so that it runs in
+      // one step whenever nothing has to wait (and from the wake-up when something had to).
+      // Both ends hold the lock and leave through the `async with` exit: release, settle.
+      const succeed = (index: number): void => {
+        cond.release();
+        resolve(index);
+      };
+      const fail = (error: unknown): void => {
+        cond.release();
+        reject(error);
+      };
+      const pass = (): void => {
+        if (this._state === BROKEN) {
+          fail(new BrokenBarrierError("Barrier aborted"));
+          return;
+        }
         const index = this._count;
         this._count++;
         if (index + 1 === this._parties) {
           this.#release();
-        } else {
-          await this.#wait();
+          this.#leave();
+          succeed(index);
+          return;
         }
-        return index;
-      } finally {
-        this._count--;
-        this.#exit();
-      }
+        // CPython's `_wait()`: wait until the barrier stops filling.
+        cond._waitForThen(
+          scope,
+          () => this._state !== FILLING,
+          () => {
+            const broken = this._state === BROKEN || this._state === RESETTING;
+            this.#leave();
+            if (broken) fail(new BrokenBarrierError("Abort or reset of barrier"));
+            else succeed(index);
+          },
+          (error) => {
+            this.#leave();
+            fail(error);
+          },
+        );
+      };
+      // CPython's `_block()`: wait while the barrier drains or resets.
+      const enter = (): void => {
+        cond._waitForThen(
+          scope,
+          () => this._state !== DRAINING && this._state !== RESETTING,
+          pass,
+          fail,
+        );
+      };
+      if (cond._tryAcquire()) enter();
+      else cond._lock._acquireWaiting(enter, reject);
     });
   }
 
@@ -132,28 +172,18 @@ export class Barrier {
     return this.toString();
   }
 
-  /** Blocks while the barrier drains or resets; fails if it is broken. */
-  async #block(): Promise<void> {
-    await this._cond.waitFor(() => this._state !== DRAINING && this._state !== RESETTING);
-    if (this._state === BROKEN) throw new BrokenBarrierError("Barrier aborted");
-  }
-
   /** The last task arrived: release the waiting ones. */
   #release(): void {
     this._state = DRAINING;
     this._cond.notifyAll();
   }
 
-  /** Waits until the barrier stops filling; fails if it was reset or broken meanwhile. */
-  async #wait(): Promise<void> {
-    await this._cond.waitFor(() => this._state !== FILLING);
-    if (this._state === BROKEN || this._state === RESETTING) {
-      throw new BrokenBarrierError("Abort or reset of barrier");
-    }
-  }
-
-  /** The last task to leave ends draining or resetting, and wakes the tasks blocked at entry. */
-  #exit(): void {
+  /**
+   * A task leaves (CPython's `finally: self._count -= 1; self._exit()`): the last one ends
+   * draining or resetting, and wakes the tasks blocked at entry.
+   */
+  #leave(): void {
+    this._count--;
     if (this._count === 0) {
       if (this._state === RESETTING || this._state === DRAINING) this._state = FILLING;
       this._cond.notifyAll();

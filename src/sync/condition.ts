@@ -117,21 +117,7 @@ export class Condition extends LoopBound implements Acquirable {
     }
     const scope = currentScope();
     return new Promise<T>((resolve, reject) => {
-      // CPython's `result = predicate(); while not result: await self.wait(); ...`, each
-      // check made in the task's scope and, after a wait, from the wake-up itself.
-      const check = (): void => {
-        const result = predicate();
-        if (result) resolve(result);
-        else this.#startWait(scope, recheck, reject);
-      };
-      const recheck = (): void => {
-        try {
-          runInScope(scope, check);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      check();
+      this._waitForThen(scope, predicate, resolve, reject);
     });
   }
 
@@ -174,6 +160,35 @@ export class Condition extends LoopBound implements Acquirable {
   /** @internal */
   _acquireSlow(): Promise<true> {
     return this._lock._acquireSlow();
+  }
+
+  /**
+   * @internal `waitFor` for code that continues from callbacks (Barrier): CPython's
+   * `result = predicate(); while not result: await self.wait(); result = predicate()`, each
+   * check made in `scope` (the waiting task's) and, after a wait, from the wake-up itself, so
+   * `onDone` runs without extra microtasks. `onDone` may be called before this returns.
+   */
+  _waitForThen<T>(
+    scope: Scope | undefined,
+    predicate: () => T,
+    onDone: (result: T) => void,
+    onFailed: (error: unknown) => void,
+  ): void {
+    const recheck = (): void => {
+      let result: T;
+      try {
+        result = runInScope(scope, () => {
+          const value = predicate();
+          if (!value) this.#startWait(scope, recheck, onFailed);
+          return value;
+        });
+      } catch (error) {
+        onFailed(error);
+        return;
+      }
+      if (result) onDone(result);
+    };
+    recheck();
   }
 
   /** @internal Wakes the first `n` waiters not woken yet. */
