@@ -285,7 +285,11 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
     this._putters.push(putter);
     return putter.then(
       () => {
-        if (this.full()) return runInScope(scope, () => this.#putSlow(item));
+        if (this.full()) {
+          // The next turn of the loop, from the wake-up: fail now, or wait again.
+          if (this._isShutdown) throw new QueueShutDown();
+          return runInScope(scope, () => this.#putSlow(item));
+        }
         this.putNowait(item);
       },
       (error: unknown) => {
@@ -316,7 +320,14 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
     const scope = currentScope();
     this._getters.push(getter);
     return getter.then(
-      () => (this.empty() ? runInScope(scope, () => this.#getSlow()) : this.getNowait()),
+      () => {
+        if (this.empty()) {
+          // The next turn of the loop, from the wake-up: fail now, or wait again.
+          if (this._isShutdown) throw new QueueShutDown();
+          return runInScope(scope, () => this.#getSlow());
+        }
+        return this.getNowait();
+      },
       (error: unknown) => {
         getter.cancel(); // in case it is not done yet
         // Whoever woke it (putNowait, shutdown) already took it off the deque.
