@@ -71,9 +71,11 @@ export class Barrier {
   }
 
   /**
-   * Waits until `parties` tasks wait, then resolves with this task's index (0 to
-   * `parties - 1`, distinct among the tasks released together). This is also the form of
-   * Python's `async with barrier as index`.
+   * Waits until `parties` tasks wait, then resolves with this task's index, from 0 to
+   * `parties - 1` in order of arrival (the last to arrive gets `parties - 1`). As in asyncio,
+   * a waiting task that is cancelled gives its place up, and the next arrival takes the
+   * current count as its index, so the indices of one passage are distinct unless a waiter was
+   * cancelled meanwhile. This is also the form of Python's `async with barrier as index`.
    *
    * @throws BrokenBarrierError (rejects) if the barrier is broken, or is reset or aborted
    * while the task waits.

@@ -162,6 +162,11 @@ export class Condition extends LoopBound implements Acquirable {
     return this._lock._acquireSlow();
   }
 
+  /** @internal */
+  _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void {
+    this._lock._acquireWaiting(onAcquired, onFailed);
+  }
+
   /**
    * @internal `waitFor` for code that continues from callbacks (Barrier): CPython's
    * `result = predicate(); while not result: await self.wait(); result = predicate()`, each

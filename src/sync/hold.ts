@@ -12,6 +12,8 @@ export interface Acquirable {
   _tryAcquire(): boolean;
   /** The waiting path of `acquire()`. */
   _acquireSlow(): Promise<true>;
+  /** The waiting path, calling back from the wake-up itself (see `Lock._acquireWaiting`). */
+  _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void;
   release(): void;
 }
 
@@ -63,10 +65,12 @@ export class Hold {
   }
 }
 
-/** @internal `primitive.hold()`. */
+/** @internal `primitive.hold()`: the caller resumes one microtask after the acquisition. */
 export function acquireHold(primitive: Acquirable): Promise<Hold> {
-  if (primitive._tryAcquire()) return Promise.resolve(new Hold(primitive));
-  return primitive._acquireSlow().then(() => new Hold(primitive));
+  return new Promise<Hold>((resolve, reject) => {
+    if (primitive._tryAcquire()) resolve(new Hold(primitive));
+    else primitive._acquireWaiting(() => resolve(new Hold(primitive)), reject);
+  });
 }
 
 /**

@@ -105,30 +105,62 @@ export class Semaphore extends LoopBound implements Acquirable {
   _acquireSlow(): Promise<true> {
     let fut: Future<true>;
     try {
-      fut = this._newWaiter<true>(`${this.constructor.name}.acquire()`);
+      fut = this.#enqueue();
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this._waiters === null) this._waiters = new Deque();
-    const waiters = this._waiters;
-    waiters.push(fut);
     return fut.then(
-      () => {
-        waiters.remove(fut);
-        this.#wakeUpWhileFree();
-        return true;
-      },
+      () => this.#acquired(fut),
       (error: unknown) => {
-        waiters.remove(fut);
-        if (error instanceof CancelledError && fut.done() && !fut.cancelled()) {
-          // The permit was handed to us (`#wakeUpNext` took it off `_value`), but we are not
-          // taking it: give it back, for the loop below to pass on.
-          this._value++;
-        }
-        this.#wakeUpWhileFree();
+        this.#leaveAfterFailure(fut, error);
         throw error;
       },
     );
+  }
+
+  /**
+   * @internal The waiting path of `acquire()` for a wake-up handler (`hold()`): calls
+   * `onAcquired` (holding a permit) or `onFailed` from the wake-up itself. Must run in the
+   * waiting task's scope; throws if the semaphore is bound to another loop.
+   */
+  _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void {
+    const fut = this.#enqueue();
+    fut.then(
+      () => {
+        this.#acquired(fut);
+        onAcquired();
+      },
+      (error: unknown) => {
+        this.#leaveAfterFailure(fut, error);
+        onFailed(error);
+      },
+    );
+  }
+
+  /** A waiter Future for the current task, in line. */
+  #enqueue(): Future<true> {
+    const fut = this._newWaiter<true>(`${this.constructor.name}.acquire()`);
+    if (this._waiters === null) this._waiters = new Deque();
+    this._waiters.push(fut);
+    return fut;
+  }
+
+  /** The waiter was woken with a permit: leave the line (CPython's `finally` blocks). */
+  #acquired(fut: Future<true>): true {
+    this._waiters?.remove(fut);
+    this.#wakeUpWhileFree();
+    return true;
+  }
+
+  /** The wait failed: leave the line, giving back a permit handed to us meanwhile. */
+  #leaveAfterFailure(fut: Future<true>, error: unknown): void {
+    this._waiters?.remove(fut);
+    if (error instanceof CancelledError && fut.done() && !fut.cancelled()) {
+      // The permit was handed to us (`#wakeUpNext` took it off `_value`), but we are not
+      // taking it: give it back, for the loop below to pass on.
+      this._value++;
+    }
+    this.#wakeUpWhileFree();
   }
 
   /**
