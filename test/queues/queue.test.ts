@@ -710,3 +710,27 @@ test("a queue created outside any loop refuses to wait from a second loop", asyn
     assert.equal(q._getters.length, 0);
   });
 });
+
+test("a full bounded queue refuses a putter from a second loop and stays unchanged", async () => {
+  const q = new asyncio.Queue<number>(1);
+  await runVirtual(async () => {
+    q.putNowait(1);
+    const putter = asyncio.createTask(() => q.put(2));
+    await asyncio.sleep(0);
+    assert.equal(q.getNowait(), 1);
+    await putter;
+  });
+  await runVirtual(async () => {
+    const error = await rejection(q.put(3));
+    assert.ok(error instanceof asyncio.RuntimeError);
+    assert.equal(q._putters.length, 0);
+    assert.equal(q.qsize(), 1);
+    assert.equal(q._unfinishedTasks, 2);
+  });
+});
+
+test("the for-await iterator is its own async iterable", () => {
+  const q = new asyncio.Queue<number>();
+  const iterator = q[Symbol.asyncIterator]();
+  assert.equal(iterator[Symbol.asyncIterator](), iterator);
+});

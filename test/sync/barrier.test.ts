@@ -532,3 +532,17 @@ test("a reset repairs an aborted barrier", async () => {
     assert.equal(barrier1.nWaiting, 0);
   });
 });
+
+test("wait() waits for the barrier's condition when another task holds it", async () => {
+  await runVirtual(async () => {
+    const barrier = new asyncio.Barrier(1);
+    // Hold the internal condition, as a task inside reset() or abort() would.
+    await barrier._cond.acquire();
+    const passer = asyncio.createTask(() => barrier.wait());
+    await asyncio.sleep(0);
+    assert.equal(passer.done(), false);
+    barrier._cond.release();
+    assert.equal(await passer, 0);
+    assert.equal(barrier._cond.locked(), false);
+  });
+});

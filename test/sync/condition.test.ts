@@ -519,3 +519,55 @@ test("waitFor rejects a predicate that is not a function", async () => {
     });
   });
 });
+
+test("hold() on a taken condition waits for its lock", async () => {
+  await runVirtual(async () => {
+    const cond = new asyncio.Condition();
+    await cond.acquire();
+    const holder = asyncio.createTask(async () => {
+      await using _ = await cond.hold();
+      return cond.locked();
+    });
+    await asyncio.sleep(0);
+    assert.equal(holder.done(), false);
+    cond.release();
+    assert.equal(await holder, true);
+    assert.equal(cond.locked(), false);
+  });
+});
+
+test("a wait whose lock cannot be re-acquired fails with that error and notifies another", async () => {
+  const lock = new asyncio.Lock();
+  await runVirtual(async () => {
+    // Bind the lock to this first loop.
+    await lock.acquire();
+    const waiter = asyncio.createTask(() => lock.acquire());
+    await asyncio.sleep(0);
+    lock.release();
+    await waiter;
+    lock.release();
+  });
+  await runVirtual(async () => {
+    const cond = new asyncio.Condition(lock);
+    const waitOnce = async () => {
+      await cond.acquire();
+      await cond.wait();
+    };
+    const first = asyncio.createTask(waitOnce);
+    const second = asyncio.createTask(waitOnce);
+    await asyncio.sleep(0);
+    assert.equal(cond._waiters.length, 2);
+    await cond.acquire(); // free: taken without waiting, so without a loop
+    cond.notify(1);
+    // The notified task cannot wait for the taken lock (bound to the first loop): it fails
+    // with that error...
+    const error = await rejection(first);
+    assert.ok(error instanceof asyncio.RuntimeError);
+    assert.match((error as Error).message, /bound to a different event loop/);
+    // ...and passes its notification on: the second one wakes (and fails the same way).
+    assert.ok((await rejection(second)) instanceof asyncio.RuntimeError);
+    assert.equal(cond._waiters.length, 0);
+    assert.equal(cond.locked(), true);
+    lock.release();
+  });
+});

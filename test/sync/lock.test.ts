@@ -377,3 +377,39 @@ test("a task blocked on a lock shows what it waits for (as a DeadlockError lists
     await blocked;
   });
 });
+
+test("a Hold also works with a synchronous using block", async () => {
+  await runVirtual(async () => {
+    const lock = new asyncio.Lock();
+    {
+      using held = await lock.hold();
+      assert.equal(held.released, false);
+      assert.equal(lock.locked(), true);
+    }
+    assert.equal(lock.locked(), false);
+  });
+});
+
+test("await using reports an error of the release it makes", async () => {
+  await runVirtual(async () => {
+    const sem = new asyncio.BoundedSemaphore(1);
+    const error = await rejection(
+      (async () => {
+        await using _ = await sem.hold();
+        sem.release(); // released behind the Hold's back: its own release is one too many
+      })(),
+    );
+    assert.ok(error instanceof RangeError);
+    assert.equal(sem._value, 1);
+  });
+});
+
+test("inspect shows each primitive's state", async () => {
+  const { inspect } = await import("node:util");
+  assert.equal(inspect(new asyncio.Lock()), "<Lock [unlocked]>");
+  assert.equal(inspect(new asyncio.Event()), "<Event [unset]>");
+  assert.equal(inspect(new asyncio.Condition()), "<Condition [unlocked]>");
+  assert.equal(inspect(new asyncio.Semaphore(2)), "<Semaphore [unlocked, value:2]>");
+  assert.equal(inspect(new asyncio.Barrier(2)), "<Barrier [filling, waiters:0/2]>");
+  assert.equal(inspect(new asyncio.Queue(3)), "<Queue maxsize=3>");
+});
