@@ -1,0 +1,421 @@
+/**
+ * `Queue`, as asyncio's: a FIFO queue for producer and consumer tasks, optionally bounded,
+ * with `join()`/`taskDone()` accounting and `shutdown()`.
+ *
+ * Invariants (CPython's): `_getters` holds Futures of tasks blocked in `get()` while the
+ * queue was empty, `_putters` of tasks blocked in `put()` while it was full; a waiter is
+ * taken off its deque by whoever wakes it (or by itself when cancelled). Every item added
+ * wakes one getter, every item taken wakes one putter; a woken waiter that is cancelled
+ * before it can act passes its wake-up on, so no item and no free slot is left unclaimed
+ * while a task waits for it. `_unfinishedTasks` counts the items put and not yet marked done
+ * with `taskDone()`; `_finished` is set exactly when it is zero.
+ */
+import { inspect } from "node:util";
+import { QueueEmpty, QueueFull, QueueShutDown } from "../core/errors.js";
+import type { Future } from "../core/future.js";
+import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
+import { Deque } from "../sync/deque.js";
+import { Event } from "../sync/event.js";
+import { currentScope, LoopBound, RESOLVED_VOID, runInScope } from "../sync/loopBound.js";
+
+/** Options of the queue constructors. */
+export interface QueueOptions {
+  /** The most items the queue holds before `put()` waits; 0 (the default) means no limit. */
+  maxsize?: number;
+}
+
+/** Options of `shutdown()`. */
+export interface ShutdownOptions {
+  /** Drop the items still queued, so that `get()` fails at once (default false). */
+  immediate?: boolean;
+}
+
+/** @internal Where a queue keeps its items: the order of `get()` is the store's. */
+export interface ItemStore<T> {
+  readonly length: number;
+  /** Adds an item. */
+  put(item: T): void;
+  /** Removes and returns the next item; the store must not be empty. */
+  get(): T;
+  /** Removes every item. */
+  clear(): void;
+  /** The items, as a new array (for display). */
+  toArray(): T[];
+}
+
+/** The items of a FIFO queue. */
+class FifoStore<T> extends Deque<T> implements ItemStore<T> {
+  put(item: T): void {
+    this.push(item);
+  }
+
+  get(): T {
+    return this.shift();
+  }
+}
+
+const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({
+  done: true,
+  value: undefined,
+});
+
+/**
+ * A first-in, first-out queue. `put()` waits while the queue is full (when `maxsize` > 0),
+ * `get()` while it is empty; both wake waiting tasks in FIFO order. Iterate it with
+ * `for await` until it is shut down and drained.
+ *
+ * @example
+ * const queue = new asyncio.Queue<string>(10);
+ * const consumer = asyncio.createTask(async () => {
+ *   for await (const job of queue) {
+ *     console.log("processing", job);
+ *     queue.taskDone();
+ *   }
+ * });
+ * await queue.put("a");
+ * await queue.put("b");
+ * await queue.join(); // both processed
+ * queue.shutdown(); // ends the consumer's loop
+ * await consumer;
+ */
+export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
+  /** @internal The items. */
+  readonly _queue: ItemStore<T>;
+  /** @internal The Futures of tasks blocked in `get()`. */
+  readonly _getters: Deque<Future<void>> = new Deque();
+  /** @internal The Futures of tasks blocked in `put()`. */
+  readonly _putters: Deque<Future<void>> = new Deque();
+  /** @internal Items put and not yet marked done. */
+  _unfinishedTasks = 0;
+  /** @internal Set exactly when `_unfinishedTasks` is zero. */
+  readonly _finished: Event = new Event();
+  /** @internal */
+  _isShutdown = false;
+  readonly #maxsize: number;
+
+  /**
+   * `maxsize` (a number, or `{ maxsize }`) bounds the queue; 0, the default, means no limit.
+   *
+   * @throws TypeError if `maxsize` is not an integer; RangeError if it is negative.
+   */
+  constructor(maxsize?: number | QueueOptions) {
+    super();
+    const options = queueOptions(maxsize, new.target.name);
+    this.#maxsize = options.maxsize ?? 0;
+    this._finished.set();
+    this._queue = this._init(options);
+  }
+
+  /** The most items the queue holds; 0 means no limit. */
+  get maxsize(): number {
+    return this.#maxsize;
+  }
+
+  /** The number of items in the queue. */
+  qsize(): number {
+    return this._queue.length;
+  }
+
+  /** Whether the queue holds no item. */
+  empty(): boolean {
+    return this._queue.length === 0;
+  }
+
+  /** Whether the queue holds `maxsize` items (never true when `maxsize` is 0). */
+  full(): boolean {
+    return this.#maxsize > 0 && this._queue.length >= this.#maxsize;
+  }
+
+  /**
+   * Adds `item`, first waiting for a free slot while the queue is full. With a free slot it
+   * completes without yielding to the loop.
+   *
+   * @throws QueueShutDown (rejects) if the queue is shut down, also while waiting.
+   */
+  put(item: T): Promise<void> {
+    if (!this.full()) {
+      try {
+        this.putNowait(item);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return RESOLVED_VOID;
+    }
+    return this.#putSlow(item);
+  }
+
+  /**
+   * Adds `item` if there is a free slot, at once.
+   *
+   * @throws QueueFull if the queue is full; QueueShutDown if it is shut down.
+   */
+  putNowait(item: T): void {
+    if (this._isShutdown) throw new QueueShutDown();
+    if (this.full()) throw new QueueFull();
+    this._queue.put(item);
+    this._unfinishedTasks++;
+    this._finished.clear();
+    wakeUpNext(this._getters);
+  }
+
+  /**
+   * Removes and returns the next item, first waiting for one while the queue is empty. With
+   * an item ready it completes without yielding to the loop.
+   *
+   * @throws QueueShutDown (rejects) if the queue is shut down and empty, or shut down with
+   * `immediate`, also while waiting.
+   */
+  get(): Promise<T> {
+    if (!this.empty()) return Promise.resolve(this.getNowait());
+    return this.#getSlow();
+  }
+
+  /**
+   * Removes and returns the next item if there is one, at once.
+   *
+   * @throws QueueEmpty if the queue is empty; QueueShutDown if it is also shut down.
+   */
+  getNowait(): T {
+    if (this.empty()) {
+      if (this._isShutdown) throw new QueueShutDown();
+      throw new QueueEmpty();
+    }
+    const item = this._queue.get();
+    wakeUpNext(this._putters);
+    return item;
+  }
+
+  /**
+   * Marks one item taken with `get()` as processed; when every item put so far is, `join()`
+   * returns. `shutdown({ immediate: true })` marks the items it drops.
+   *
+   * @throws RangeError (Python's `ValueError`) if called more times than items were put; the
+   * queue is left unchanged.
+   */
+  taskDone(): void {
+    if (this._unfinishedTasks <= 0) {
+      throw new RangeError("taskDone() called too many times");
+    }
+    this._unfinishedTasks--;
+    if (this._unfinishedTasks === 0) this._finished.set();
+  }
+
+  /** Waits until every item put so far has been marked processed with `taskDone()`. */
+  join(): Promise<void> {
+    if (this._unfinishedTasks === 0) return RESOLVED_VOID;
+    return this._finished.wait().then(toVoid);
+  }
+
+  /**
+   * Shuts the queue down: `put()` and `putNowait()` fail with QueueShutDown from now on, and
+   * so do `get()` and `getNowait()` once the queue is empty. With `immediate`, the queued
+   * items are dropped (each counted as done for `join()`), so getters fail at once. Every
+   * task blocked in `put()` or `get()` is woken to see it.
+   *
+   * @example
+   * queue.shutdown(); // consumers drain what is queued, then stop
+   * queue.shutdown({ immediate: true }); // consumers stop now
+   */
+  shutdown(options?: ShutdownOptions): void {
+    requireOptions(options, "shutdown() options");
+    const immediate = options?.immediate ?? false;
+    if (typeof immediate !== "boolean") {
+      throw new TypeError(
+        `shutdown() immediate must be a boolean, got ${describeValue(immediate)}`,
+      );
+    }
+    this._isShutdown = true;
+    if (immediate) {
+      // Each dropped item counts as done (CPython calls _get() and decrements per item).
+      this._unfinishedTasks = Math.max(0, this._unfinishedTasks - this._queue.length);
+      this._queue.clear();
+      if (this._unfinishedTasks === 0) this._finished.set();
+    }
+    // Every getter must check again whether the queue is empty, every putter must see the
+    // shutdown.
+    wakeUpAll(this._getters);
+    wakeUpAll(this._putters);
+  }
+
+  /**
+   * `for await (const item of queue)`: gets items until the queue is shut down and empty.
+   * Call `taskDone()` for each item if you `join()` the queue.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new QueueIterator(this);
+  }
+
+  override toString(): string {
+    let text = `<${this.constructor.name} maxsize=${this.#maxsize}`;
+    if (this._queue.length > 0) {
+      text += ` items=${inspect(this._queue.toArray(), { depth: 1, breakLength: Infinity })}`;
+    }
+    if (this._getters.length > 0) text += ` getters[${this._getters.length}]`;
+    if (this._putters.length > 0) text += ` putters[${this._putters.length}]`;
+    if (this._unfinishedTasks > 0) text += ` tasks=${this._unfinishedTasks}`;
+    if (this._isShutdown) text += " shutdown";
+    return `${text}>`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /**
+   * @internal Creates the item store (Python's overridable `_init`): FIFO here; the
+   * subclasses order their items differently.
+   */
+  _init(_options: QueueOptions): ItemStore<T> {
+    return new FifoStore<T>();
+  }
+
+  /**
+   * CPython's `Queue.put` after its fast path: one turn of its `while self.full()` loop. The
+   * wake-up handlers take the slot (or wait again, in the caller's scope) or clean up.
+   */
+  #putSlow(item: T): Promise<void> {
+    if (this._isShutdown) return Promise.reject(new QueueShutDown());
+    let putter: Future<void>;
+    try {
+      putter = this._newWaiter<void>(`${this.constructor.name}.put()`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const scope = currentScope();
+    this._putters.push(putter);
+    return putter.then(
+      () => {
+        if (this.full()) {
+          // The next turn of the loop, from the wake-up: fail now, or wait again.
+          if (this._isShutdown) throw new QueueShutDown();
+          return runInScope(scope, () => this.#putSlow(item));
+        }
+        this.putNowait(item);
+      },
+      (error: unknown) => {
+        putter.cancel(); // in case it is not done yet
+        // Whoever woke it (getNowait, shutdown) already took it off the deque.
+        this._putters.remove(putter);
+        if (!this.full() && !putter.cancelled()) {
+          // We were woken for a free slot but are not taking it: wake the next in line.
+          wakeUpNext(this._putters);
+        }
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * CPython's `Queue.get` after its fast path: one turn of its `while self.empty()` loop. The
+   * wake-up handlers take the item (or wait again, in the caller's scope) or clean up.
+   */
+  #getSlow(): Promise<T> {
+    if (this._isShutdown) return Promise.reject(new QueueShutDown());
+    let getter: Future<void>;
+    try {
+      getter = this._newWaiter<void>(`${this.constructor.name}.get()`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const scope = currentScope();
+    this._getters.push(getter);
+    return getter.then(
+      () => {
+        if (this.empty()) {
+          // The next turn of the loop, from the wake-up: fail now, or wait again.
+          if (this._isShutdown) throw new QueueShutDown();
+          return runInScope(scope, () => this.#getSlow());
+        }
+        return this.getNowait();
+      },
+      (error: unknown) => {
+        getter.cancel(); // in case it is not done yet
+        // Whoever woke it (putNowait, shutdown) already took it off the deque.
+        this._getters.remove(getter);
+        if (!this.empty() && !getter.cancelled()) {
+          // We were woken for an item but are not taking it: wake the next in line.
+          wakeUpNext(this._getters);
+        }
+        throw error;
+      },
+    );
+  }
+}
+
+/** Wakes the first waiter of `waiters` not cancelled yet, taking the ones before it off. */
+function wakeUpNext(waiters: Deque<Future<void>>): void {
+  while (waiters.length > 0) {
+    const waiter = waiters.shift();
+    if (!waiter.done()) {
+      waiter.setResult(undefined);
+      return;
+    }
+  }
+}
+
+/** Wakes every waiter of `waiters`, emptying it. */
+function wakeUpAll(waiters: Deque<Future<void>>): void {
+  while (waiters.length > 0) {
+    const waiter = waiters.shift();
+    if (!waiter.done()) waiter.setResult(undefined);
+  }
+}
+
+function toVoid(): void {}
+
+/** The checked options of a queue constructor. */
+function queueOptions(maxsize: number | QueueOptions | undefined, className: string): QueueOptions {
+  const what = `${className} maxsize`;
+  if (maxsize === undefined) return {};
+  if (typeof maxsize === "number") {
+    requireQueueSize(maxsize, what);
+    return { maxsize };
+  }
+  if (maxsize === null || typeof maxsize !== "object") {
+    throw new TypeError(
+      `${className}() takes a maxsize number or an options object, got ${describeValue(maxsize)}`,
+    );
+  }
+  if (maxsize.maxsize !== undefined) requireQueueSize(maxsize.maxsize, what);
+  return maxsize;
+}
+
+function requireQueueSize(value: unknown, what: string): void {
+  if (value === Number.POSITIVE_INFINITY) {
+    throw new TypeError(`${what} must be an integer, got Infinity (use 0 for no limit)`);
+  }
+  requireInteger(value, what, 0);
+}
+
+/** The iterator of `for await (const item of queue)`. */
+class QueueIterator<T> implements AsyncIterableIterator<T> {
+  #queue: Queue<T> | null;
+
+  constructor(queue: Queue<T>) {
+    this.#queue = queue;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    const queue = this.#queue;
+    if (queue === null) return Promise.resolve(ITERATION_DONE);
+    return queue.get().then(yieldItem, (error: unknown) => {
+      if (!(error instanceof QueueShutDown)) throw error;
+      this.#queue = null;
+      return ITERATION_DONE;
+    });
+  }
+
+  /** Leaving a `for await` loop early ends the iteration; the queue is not touched. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.#queue = null;
+    return Promise.resolve(ITERATION_DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
+
+function yieldItem<T>(value: T): IteratorYieldResult<T> {
+  return { done: false, value };
+}
