@@ -10,7 +10,8 @@
  * task woken (or started) by a callback runs its whole step — until it parks on its next wait
  * or finishes — before the next callback, so tasks interleave exactly as asyncio's steps do.
  * Iterations follow one another through `setImmediate`, which lets Node poll for I/O in
- * between.
+ * between, or, while there is work left, a few of them back to back (see
+ * MAX_CHAINED_ITERATIONS).
  *
  * Invariants: at most one iteration is scheduled or running at a time; when the loop is
  * running and none is, either the ready queue is empty and the Clock holds an alarm for the
@@ -84,8 +85,20 @@ const CLOSED = 2;
 
 const SETTLED = Promise.resolve();
 
-/** How many extra microtask turns the loop grants a woken task to finish its step. */
+/**
+ * How many microtask turns the loop waits for a woken task to finish its step before it waits
+ * for the whole microtask queue to drain instead.
+ */
 const MAX_STEP_HOPS = 8;
+
+/**
+ * Iterations with work left run back to back, up to this many and for up to MAX_CHAIN_MS,
+ * before Node gets a turn to poll for I/O: asyncio polls between every two iterations, but a
+ * turn of Node's loop costs microseconds, and I/O waits at most a couple of milliseconds more
+ * (`Date.now()` is the cheap clock for that budget).
+ */
+const MAX_CHAINED_ITERATIONS = 64;
+const MAX_CHAIN_MS = 2;
 
 /** Timers due within this many seconds of now fire in the current iteration. */
 const CLOCK_RESOLUTION = 1e-6;
@@ -136,6 +149,8 @@ export class EventLoop implements Scope, AlarmHost {
   #inIteration = false;
   #batchLeft = 0;
   #stepHops = 0;
+  #chained = 0;
+  #turnStart = 0;
   #stopping = false;
   #onStopped: (() => void) | null = null;
   #debug: boolean;
@@ -466,19 +481,28 @@ export class EventLoop implements Scope, AlarmHost {
     scopeStorage.run(this, runIterationOf, this);
   }
 
-  /** @internal One iteration (see the file comment). */
-  _runIteration(): void {
+  /**
+   * @internal One iteration (see the file comment); `chained` when it follows the previous one
+   * without giving Node a turn.
+   */
+  _runIteration(chained = false): void {
     this.#iterationScheduled = false;
     if (this.#state !== RUNNING) return;
+    if (!chained) {
+      this.#chained = 0;
+      this.#turnStart = Date.now();
+    }
     this.#inIteration = true;
-    const end = this.time() + CLOCK_RESOLUTION;
     const timers = this.#timers;
-    for (
-      let timer = timers.peek();
-      timer !== undefined && timer._when < end;
-      timer = timers.peek()
-    ) {
-      this.#ready.push(timers.pop());
+    if (timers.size > 0) {
+      const end = this.time() + CLOCK_RESOLUTION;
+      for (
+        let timer = timers.peek();
+        timer !== undefined && timer._when < end;
+        timer = timers.peek()
+      ) {
+        this.#ready.push(timers.pop());
+      }
     }
     this.#batchLeft = this.#ready.length;
     this.#step();
@@ -486,10 +510,7 @@ export class EventLoop implements Scope, AlarmHost {
 
   /** Runs the next callback of the batch, then lets its microtasks run before the one after. */
   readonly #step = (): void => {
-    if (this.#stepStillRunning()) {
-      SETTLED.then(this.#step);
-      return;
-    }
+    if (this._wokenTask !== null && this.#waitForStep(this._wokenTask)) return;
     if (this.#timedItem !== null) this.#reportSlow();
     if (this.#batchLeft > 0) {
       this.#batchLeft--;
@@ -514,22 +535,23 @@ export class EventLoop implements Scope, AlarmHost {
   };
 
   /**
-   * Whether the task the last item woke is still in its step: neither parked on a new wait nor
-   * finished. Its step may take a few microtasks (nested async functions returning, a Future
-   * awaited through its `then`), and asyncio runs a whole step before the next callback, so
-   * the loop waits a few more microtask turns for it — at most MAX_STEP_HOPS, since a task
-   * awaiting a promise from outside the library stays "in its step" until that settles.
+   * If the task the last item woke (or started) is still in its step — neither parked on a new
+   * wait nor finished — arranges for `#step` to run again later and returns true. asyncio runs
+   * a whole step before the next callback: a step may take a few microtasks (nested async
+   * functions returning, a Future awaited through its `then`), so the loop first waits a few
+   * microtask turns; if the task is still busy after MAX_STEP_HOPS, it waits for the microtask
+   * queue to drain (one macrotask), after which the step is over whatever the task awaits.
    */
-  #stepStillRunning(): boolean {
-    const task = this._wokenTask;
-    if (task === null) return false;
-    if (
-      task._state === PENDING &&
-      task._waitResolve === null &&
-      task._futWaiter === null &&
-      this.#stepHops < MAX_STEP_HOPS
-    ) {
-      this.#stepHops++;
+  #waitForStep(task: Task<unknown>): boolean {
+    if (task._state === PENDING && task._waitResolve === null && task._futWaiter === null) {
+      if (this.#stepHops < MAX_STEP_HOPS) {
+        this.#stepHops++;
+        SETTLED.then(this.#step);
+        return true;
+      }
+      this._wokenTask = null;
+      this.#stepHops = 0;
+      setImmediate(this.#step);
       return true;
     }
     this._wokenTask = null;
@@ -548,9 +570,23 @@ export class EventLoop implements Scope, AlarmHost {
       onStopped?.();
       return;
     }
-    if (this.#ready.length > 0) this.#scheduleIteration();
-    else this.#armAlarm();
+    if (this.#ready.length === 0) {
+      this.#armAlarm();
+    } else if (
+      this.#chained < MAX_CHAINED_ITERATIONS &&
+      Date.now() - this.#turnStart < MAX_CHAIN_MS
+    ) {
+      this.#chained++;
+      this.#iterationScheduled = true;
+      SETTLED.then(this.#runChainedIteration);
+    } else {
+      this.#scheduleIteration();
+    }
   }
+
+  readonly #runChainedIteration = (): void => {
+    this._runIteration(true);
+  };
 
   #reportSlow(): void {
     const seconds = (performance.now() - this.#timedStart) / 1000;
