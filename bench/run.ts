@@ -48,10 +48,13 @@ if (filter === "") {
   const header =
     "# Benchmark results\n\nEach figure is the median of several runs, each variant in a fresh " +
     "process; ratios compare variants measured in the same `npm run bench`.\n";
+  // Keep every other section: the other Node versions' figures and the hand-written summary.
   const kept = existing
-    .split(/^(?=## Node )/m)
-    .filter((part) => part.startsWith("## Node ") && !part.startsWith(`${heading}\n`));
-  const all = [...kept.map((part) => part.trimEnd()), body.trimEnd()].sort();
-  writeFileSync(resultsPath, `${header}\n${all.join("\n\n")}\n`);
+    .split(/^(?=## )/m)
+    .filter((part) => part.startsWith("## ") && !part.startsWith(`${heading}\n`))
+    .map((part) => part.trimEnd());
+  const summary = kept.filter((part) => !part.startsWith("## Node "));
+  const versions = [...kept.filter((part) => part.startsWith("## Node ")), body.trimEnd()].sort();
+  writeFileSync(resultsPath, `${header}\n${[...summary, ...versions].join("\n\n")}\n`);
   console.log(`Recorded in ${resultsPath}`);
 }
