@@ -51,6 +51,37 @@ async function main(): Promise<void> {
     if (!(error instanceof asyncio.CancelledError)) throw error;
     console.log(`  ${error.name}: ${error.message}; cancelled() = ${sleeper.cancelled()}`);
   }
+  console.log("");
+
+  console.log("4. A TaskGroup under a timeout: the group is cancelled as a whole:");
+  try {
+    await asyncio.timeout(1, () =>
+      asyncio.taskGroup(async (tg) => {
+        tg.createTask(() => worker("fast", 0.2));
+        tg.createTask(() => worker("slow", 10));
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof asyncio.TimeoutError)) throw error;
+    console.log(`  ${error.name} after ${elapsed()}: the slow child was cancelled`);
+  }
+  console.log("");
+
+  console.log("5. A producer and two consumers share a Queue(2):");
+  const queue = new asyncio.Queue<number>(2);
+  const consumers = ["X", "Y"].map((name) =>
+    asyncio.createTask(async () => {
+      for await (const item of queue) {
+        await asyncio.sleep(0.1);
+        console.log(`  ${name} handled item ${item}`);
+        queue.taskDone();
+      }
+    }),
+  );
+  for (let item = 1; item <= 4; item++) await queue.put(item);
+  await queue.join();
+  queue.shutdown();
+  for (const consumer of consumers) await consumer;
   console.log(`\nTour finished after ${elapsed()}.`);
 }
 
