@@ -12,10 +12,10 @@ import { inspect } from "node:util";
 import { CancelledError, RuntimeError } from "../core/errors.js";
 import type { Future } from "../core/future.js";
 import { setResultUnlessDone } from "../core/future.js";
-import { Deque } from "./deque.js";
-import type { Acquirable, Hold } from "./hold.js";
+import type { Hold } from "./hold.js";
 import { acquireHold, runHolding } from "./hold.js";
-import { allCancelled, LoopBound, RESOLVED_TRUE } from "./loopBound.js";
+import { allCancelled, RESOLVED_TRUE } from "./loopBound.js";
+import { WaitingLine } from "./waitingLine.js";
 
 /**
  * A mutual-exclusion lock for tasks. `acquire()` waits until the lock is free, then takes it;
@@ -36,9 +36,7 @@ import { allCancelled, LoopBound, RESOLVED_TRUE } from "./loopBound.js";
  *   await writeRecord();
  * }
  */
-export class Lock extends LoopBound implements Acquirable {
-  /** @internal The Futures of the tasks blocked in `acquire()`, created on first contention. */
-  _waiters: Deque<Future<true>> | null = null;
+export class Lock extends WaitingLine {
   /** @internal */
   _locked = false;
 
@@ -115,63 +113,14 @@ export class Lock extends LoopBound implements Acquirable {
     return true;
   }
 
-  /**
-   * @internal CPython's `Lock.acquire` after its fast path: enqueue a Future and wait; the
-   * wake-up handlers are its `finally` (leave the line) and its `except CancelledError`.
-   */
-  _acquireSlow(): Promise<true> {
-    let fut: Future<true>;
-    try {
-      fut = this.#enqueue();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return fut.then(
-      () => this.#acquired(fut),
-      (error: unknown) => {
-        this.#leaveAfterFailure(fut, error);
-        throw error;
-      },
-    );
-  }
-
-  /**
-   * @internal The waiting path of `acquire()` for another primitive's wake-up handler
-   * (`Condition.wait` re-acquiring): calls `onAcquired` (holding the lock) or `onFailed` from
-   * the wake-up itself, so the caller's own promise settles without extra microtasks. Must run
-   * in the waiting task's scope; throws if the lock is bound to another loop.
-   */
-  _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void {
-    const fut = this.#enqueue();
-    fut.then(
-      () => {
-        this.#acquired(fut);
-        onAcquired();
-      },
-      (error: unknown) => {
-        this.#leaveAfterFailure(fut, error);
-        onFailed(error);
-      },
-    );
-  }
-
-  /** A waiter Future for the current task, in line. */
-  #enqueue(): Future<true> {
-    const fut = this._newWaiter<true>("Lock.acquire()");
-    if (this._waiters === null) this._waiters = new Deque();
-    this._waiters.push(fut);
-    return fut;
-  }
-
-  /** The waiter was woken: leave the line (CPython's `finally`) and take the lock. */
-  #acquired(fut: Future<true>): true {
+  /** @internal The waiter was woken: leave the line (CPython's `finally`) and take the lock. */
+  _acquired(fut: Future<true>): void {
     this._waiters?.remove(fut);
     this._locked = true;
-    return true;
   }
 
-  /** The wait failed: leave the line, and pass the wake-up on if it may have been ours. */
-  #leaveAfterFailure(fut: Future<true>, error: unknown): void {
+  /** @internal The wait failed: leave the line, and pass the wake-up on if it may have been ours. */
+  _leaveAfterFailure(fut: Future<true>, error: unknown): void {
     this._waiters?.remove(fut);
     // Keep the invariant: if the lock is free (we did not take it), the first waiter in line
     // must be woken, since we may have consumed the wake-up meant for it.

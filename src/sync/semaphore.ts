@@ -12,10 +12,10 @@ import { inspect } from "node:util";
 import { CancelledError } from "../core/errors.js";
 import type { Future } from "../core/future.js";
 import { requireInteger } from "../core/validate.js";
-import { Deque } from "./deque.js";
-import type { Acquirable, Hold } from "./hold.js";
+import type { Hold } from "./hold.js";
 import { acquireHold, runHolding } from "./hold.js";
-import { allCancelled, LoopBound, RESOLVED_TRUE } from "./loopBound.js";
+import { allCancelled, RESOLVED_TRUE } from "./loopBound.js";
+import { WaitingLine } from "./waitingLine.js";
 
 /**
  * A semaphore: `acquire()` takes one of `value` permits, waiting (in FIFO order) while none is
@@ -27,9 +27,7 @@ import { allCancelled, LoopBound, RESOLVED_TRUE } from "./loopBound.js";
  *   await download(url);
  * });
  */
-export class Semaphore extends LoopBound implements Acquirable {
-  /** @internal The Futures of the tasks blocked in `acquire()`, created on first contention. */
-  _waiters: Deque<Future<true>> | null = null;
+export class Semaphore extends WaitingLine {
   /** @internal The free permits. */
   _value: number;
 
@@ -98,62 +96,14 @@ export class Semaphore extends LoopBound implements Acquirable {
     return true;
   }
 
-  /**
-   * @internal CPython's `Semaphore.acquire` after its fast path: enqueue a Future and wait;
-   * the wake-up handlers are its `finally` blocks and its `except CancelledError`.
-   */
-  _acquireSlow(): Promise<true> {
-    let fut: Future<true>;
-    try {
-      fut = this.#enqueue();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return fut.then(
-      () => this.#acquired(fut),
-      (error: unknown) => {
-        this.#leaveAfterFailure(fut, error);
-        throw error;
-      },
-    );
-  }
-
-  /**
-   * @internal The waiting path of `acquire()` for a wake-up handler (`hold()`): calls
-   * `onAcquired` (holding a permit) or `onFailed` from the wake-up itself. Must run in the
-   * waiting task's scope; throws if the semaphore is bound to another loop.
-   */
-  _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void {
-    const fut = this.#enqueue();
-    fut.then(
-      () => {
-        this.#acquired(fut);
-        onAcquired();
-      },
-      (error: unknown) => {
-        this.#leaveAfterFailure(fut, error);
-        onFailed(error);
-      },
-    );
-  }
-
-  /** A waiter Future for the current task, in line. */
-  #enqueue(): Future<true> {
-    const fut = this._newWaiter<true>(`${this.constructor.name}.acquire()`);
-    if (this._waiters === null) this._waiters = new Deque();
-    this._waiters.push(fut);
-    return fut;
-  }
-
-  /** The waiter was woken with a permit: leave the line (CPython's `finally` blocks). */
-  #acquired(fut: Future<true>): true {
+  /** @internal The waiter was woken with a permit: leave the line (CPython's `finally` blocks). */
+  _acquired(fut: Future<true>): void {
     this._waiters?.remove(fut);
     this.#wakeUpWhileFree();
-    return true;
   }
 
-  /** The wait failed: leave the line, giving back a permit handed to us meanwhile. */
-  #leaveAfterFailure(fut: Future<true>, error: unknown): void {
+  /** @internal The wait failed: leave the line, giving back a permit handed to us meanwhile. */
+  _leaveAfterFailure(fut: Future<true>, error: unknown): void {
     this._waiters?.remove(fut);
     if (error instanceof CancelledError && fut.done() && !fut.cancelled()) {
       // The permit was handed to us (`#wakeUpNext` took it off `_value`), but we are not
