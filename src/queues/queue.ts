@@ -269,72 +269,52 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
     return new FifoStore<T>();
   }
 
-  /**
-   * CPython's `Queue.put` after its fast path: one turn of its `while self.full()` loop. The
-   * wake-up handlers take the slot (or wait again, in the caller's scope) or clean up.
-   */
+  /** CPython's `Queue.put` after its fast path: wait in line for a free slot. */
   #putSlow(item: T): Promise<void> {
-    if (this._isShutdown) return Promise.reject(new QueueShutDown());
-    let putter: Future<void>;
-    try {
-      putter = this._newWaiter<void>(`${this.constructor.name}.put()`);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const scope = currentScope();
-    this._putters.push(putter);
-    return putter.then(
-      () => {
-        if (this.full()) {
-          // The next turn of the loop, from the wake-up: fail now, or wait again.
-          if (this._isShutdown) throw new QueueShutDown();
-          return runInScope(scope, () => this.#putSlow(item));
-        }
-        this.putNowait(item);
-      },
-      (error: unknown) => {
-        putter.cancel(); // in case it is not done yet
-        // Whoever woke it (getNowait, shutdown) already took it off the deque.
-        this._putters.remove(putter);
-        if (!this.full() && !putter.cancelled()) {
-          // We were woken for a free slot but are not taking it: wake the next in line.
-          wakeUpNext(this._putters);
-        }
-        throw error;
-      },
-    );
+    return this.#waitInLine(this._putters, "put", this.full, () => this.putNowait(item));
+  }
+
+  /** CPython's `Queue.get` after its fast path: wait in line for an item. */
+  #getSlow(): Promise<T> {
+    return this.#waitInLine(this._getters, "get", this.empty, () => this.getNowait());
   }
 
   /**
-   * CPython's `Queue.get` after its fast path: one turn of its `while self.empty()` loop. The
-   * wake-up handlers take the item (or wait again, in the caller's scope) or clean up.
+   * One turn of CPython's `while self.full():` (put) or `while self.empty():` (get) loop:
+   * wait in `line` while `blocked()`, then `take()`. The wake-up handlers take (or wait again,
+   * in the caller's scope) or clean up, passing a wake-up that was ours on to the next in line.
    */
-  #getSlow(): Promise<T> {
+  #waitInLine<R>(
+    line: Deque<Future<void>>,
+    operation: "put" | "get",
+    blocked: () => boolean,
+    take: () => R,
+  ): Promise<R> {
     if (this._isShutdown) return Promise.reject(new QueueShutDown());
-    let getter: Future<void>;
+    let waiter: Future<void>;
     try {
-      getter = this._newWaiter<void>(`${this.constructor.name}.get()`);
+      waiter = this._newWaiter<void>(`${this.constructor.name}.${operation}()`);
     } catch (error) {
       return Promise.reject(error);
     }
     const scope = currentScope();
-    this._getters.push(getter);
-    return getter.then(
+    line.push(waiter);
+    return waiter.then(
       () => {
-        if (this.empty()) {
+        if (blocked.call(this)) {
           // The next turn of the loop, from the wake-up: fail now, or wait again.
           if (this._isShutdown) throw new QueueShutDown();
-          return runInScope(scope, () => this.#getSlow());
+          return runInScope(scope, () => this.#waitInLine(line, operation, blocked, take));
         }
-        return this.getNowait();
+        return take();
       },
       (error: unknown) => {
-        getter.cancel(); // in case it is not done yet
-        // Whoever woke it (putNowait, shutdown) already took it off the deque.
-        this._getters.remove(getter);
-        if (!this.empty() && !getter.cancelled()) {
-          // We were woken for an item but are not taking it: wake the next in line.
-          wakeUpNext(this._getters);
+        waiter.cancel(); // in case it is not done yet
+        // Whoever woke it (the other side's *Nowait, shutdown) already took it off the line.
+        line.remove(waiter);
+        if (!blocked.call(this) && !waiter.cancelled()) {
+          // We were woken for a slot (or an item) but are not taking it: wake the next in line.
+          wakeUpNext(line);
         }
         throw error;
       },
