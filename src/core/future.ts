@@ -17,7 +17,7 @@ import { Context, currentVars } from "./context.js";
 import { CancelledError, InvalidStateError, RuntimeError } from "./errors.js";
 import { Handle } from "./handle.js";
 import type { EventLoop } from "./loop.js";
-import type { Runnable } from "./readyQueue.js";
+import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
 import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";

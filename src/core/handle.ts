@@ -4,7 +4,7 @@
 import { inspect } from "node:util";
 import type { Context } from "./context.js";
 import type { EventLoop } from "./loop.js";
-import type { Runnable } from "./readyQueue.js";
+import type { Runnable } from "./runnable.js";
 import type { TimerEntry } from "./timerHeap.js";
 
 /** A callback the loop will call with `args` (see `callSoon`). */

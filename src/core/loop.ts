@@ -22,14 +22,14 @@ import type { AlarmHost, Clock } from "./clock.js";
 import { MonotonicClock } from "./clock.js";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
+import { Deque } from "./deque.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
 import { createLoopFuture, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
-import type { Runnable } from "./readyQueue.js";
-import { ReadyQueue } from "./readyQueue.js";
+import type { Runnable } from "./runnable.js";
 import type { Scope } from "./scope.js";
 import { scopeStorage } from "./scope.js";
 
@@ -141,7 +141,7 @@ export class EventLoop implements Scope, AlarmHost {
   /** Callbacks that run longer than this many seconds are reported in debug mode. */
   #slowCallbackDuration = 0.1;
   readonly #baseContext: Context;
-  readonly #ready = new ReadyQueue();
+  readonly #ready = new Deque<Runnable>(1024);
   readonly #timers = new TimerHeap<Timer>();
   readonly #clock: Clock;
   #state = IDLE;

@@ -15,7 +15,7 @@ import {
   wakeOutcome,
 } from "./future.js";
 import type { EventLoop } from "./loop.js";
-import type { Runnable } from "./readyQueue.js";
+import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
 import type { TimerEntry } from "./timerHeap.js";

@@ -19,7 +19,7 @@ import { CancelledError, RuntimeError } from "./errors.js";
 import type { Settle } from "./future.js";
 import { CANCELLED, Future, PENDING, REJECTED, RESOLVED, wakeFrom, wakeOutcome } from "./future.js";
 import type { EventLoop } from "./loop.js";
-import type { Runnable } from "./readyQueue.js";
+import type { Runnable } from "./runnable.js";
 import type { Scope } from "./scope.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Linkable } from "./taskList.js";

@@ -5,7 +5,7 @@
  */
 import type { AwaitableLike } from "../core/awaitable.js";
 import { Future } from "../core/future.js";
-import type { Runnable } from "../core/readyQueue.js";
+import type { Runnable } from "../core/runnable.js";
 import { describeValue, isPromiseLike } from "../core/validate.js";
 
 /** Whether `value` is a Task, a Future, a promise or a coroutine function. */

@@ -11,10 +11,10 @@
  * with `taskDone()`; `_finished` is set exactly when it is zero.
  */
 import { inspect } from "node:util";
+import { Deque } from "../core/deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "../core/errors.js";
 import type { Future } from "../core/future.js";
 import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
-import { Deque } from "../sync/deque.js";
 import { Event } from "../sync/event.js";
 import { currentScope, LoopBound, RESOLVED_VOID, runInScope } from "../sync/loopBound.js";
 

@@ -9,12 +9,12 @@
  * been notified passes a notification on.
  */
 import { inspect } from "node:util";
+import { Deque } from "../core/deque.js";
 import { CancelledError, RuntimeError } from "../core/errors.js";
 import type { Future } from "../core/future.js";
 import { setResultUnlessDone } from "../core/future.js";
 import type { Scope } from "../core/scope.js";
 import { describeValue, requireInteger } from "../core/validate.js";
-import { Deque } from "./deque.js";
 import type { Acquirable, Hold } from "./hold.js";
 import { acquireHold, runHolding } from "./hold.js";
 import { Lock } from "./lock.js";

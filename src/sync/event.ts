@@ -6,9 +6,9 @@
  * it wakes up, whether woken or cancelled.
  */
 import { inspect } from "node:util";
+import { Deque } from "../core/deque.js";
 import type { Future } from "../core/future.js";
 import { setResultUnlessDone } from "../core/future.js";
-import { Deque } from "./deque.js";
 import { LoopBound, RESOLVED_TRUE } from "./loopBound.js";
 
 /**

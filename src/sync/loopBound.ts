@@ -14,12 +14,13 @@
  * `runInScope` with the scope captured when the method was called, so the task is parked on
  * it (and can be cancelled there).
  */
+
+import type { Deque } from "../core/deque.js";
 import { RuntimeError } from "../core/errors.js";
 import { Future } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import type { Scope } from "../core/scope.js";
 import { getRunningLoop, scopeStorage } from "../core/scope.js";
-import type { Deque } from "./deque.js";
 
 /** @internal A Future a task parks on inside a primitive's waiting method. */
 export class Waiter<T> extends Future<T> {

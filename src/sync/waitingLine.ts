@@ -5,8 +5,9 @@
  * pass the wake-up on (its `except CancelledError`). Each subclass says what taking the resource
  * and passing the wake-up on mean for it.
  */
+
+import { Deque } from "../core/deque.js";
 import type { Future } from "../core/future.js";
-import { Deque } from "./deque.js";
 import type { Acquirable } from "./hold.js";
 import { LoopBound } from "./loopBound.js";
 

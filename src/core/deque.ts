@@ -1,6 +1,6 @@
 /**
- * @internal A double-ended queue: the waiters of every primitive (as CPython's
- * `collections.deque` of futures) and the items of a FIFO `Queue`.
+ * @internal A double-ended queue: the loop's ready queue, the waiters of every primitive (as
+ * CPython's `collections.deque` of futures) and the items of a FIFO `Queue`.
  *
  * Invariants: a ring buffer whose capacity is a power of two; `#head` indexes the oldest item
  * and `#size` counts the items; slots outside the live range hold `undefined`, so nothing

@@ -1,0 +1,7 @@
+/**
+ * What the loop's ready queue and timer heap hold: something to run in an iteration — a
+ * Handle, a Task's step, the wake-up of code awaiting a Future.
+ */
+export interface Runnable {
+  _run(): void;
+}
