@@ -1,11 +1,7 @@
 /**
  * `Future`: a result that will exist later, as asyncio's `Future`, and the one thing every
- * wait of the library parks on.
- *
- * Awaiting a pending Future from a Task records it as the Task's `_futWaiter`, so
- * `task.cancel()` cancels it; when the Future completes, the waiting code resumes through the
- * loop one iteration later, exactly when asyncio would resume it. Done callbacks run through
- * the loop too, never synchronously.
+ * wait of the library parks on (how awaiting code resumes is `wakeup.ts`). Done callbacks run
+ * through the loop, never synchronously.
  *
  * Invariants: `_state` only leaves PENDING once; while PENDING `_result` is undefined; when
  * CANCELLED it holds the cancel message; when RESOLVED the value; when REJECTED the error.
@@ -17,11 +13,13 @@ import { Context, currentVars } from "./context.js";
 import { CancelledError, InvalidStateError, RuntimeError } from "./errors.js";
 import { Handle } from "./handle.js";
 import type { EventLoop } from "./loop.js";
+import type { OnFulfilled, OnRejected } from "./resolvers.js";
+import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
-import type { Task } from "./task.js";
 import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";
 import { describeValue, requireFunction } from "./validate.js";
+import { Reaction } from "./wakeup.js";
 
 /** @internal */
 export const PENDING = 0;
@@ -42,24 +40,6 @@ export interface FutureOptions {
 export interface DoneCallbackOptions {
   /** The contextvars Context the callback runs in; a copy of the current one by default. */
   context?: Context;
-}
-
-/** @internal A resolve or reject function of a promise. */
-export type Settle = (value: unknown) => void;
-type OnFulfilled<T, R> = ((value: T) => R | PromiseLike<R>) | null | undefined;
-type OnRejected<R> = ((reason: unknown) => R | PromiseLike<R>) | null | undefined;
-
-/**
- * @internal `new Promise(captureResolvers)` leaves the new promise's resolvers in
- * `capturedResolve`/`capturedReject` (read them at once): no executor closure is allocated.
- */
-export let capturedResolve: Settle;
-/** @internal See `captureResolvers`. */
-export let capturedReject: Settle;
-/** @internal See `capturedResolve`. */
-export function captureResolvers<T>(resolve: (value: T) => void, reject: Settle): void {
-  capturedResolve = resolve as Settle;
-  capturedReject = reject;
 }
 
 /**
@@ -369,116 +349,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
       loop._schedule(callbacks);
     }
   }
-}
-
-/**
- * @internal The wake-up of code awaiting a Future. It runs through the loop when the Future
- * completes and settles the awaiting promise with the outcome, unless the awaiting Task was
- * cancelled meanwhile, in which case it delivers that cancellation instead.
- */
-export class Reaction implements Runnable {
-  readonly future: Future<unknown>;
-  task: Task<unknown> | null;
-  readonly #resolve: Settle;
-  readonly #reject: Settle;
-  readonly #onFulfilled: OnFulfilled<unknown, unknown>;
-  readonly #onRejected: OnRejected<unknown>;
-
-  constructor(
-    future: Future<unknown>,
-    task: Task<unknown> | null,
-    resolve: Settle,
-    reject: Settle,
-    onFulfilled: OnFulfilled<never, unknown>,
-    onRejected: OnRejected<unknown>,
-  ) {
-    this.future = future;
-    this.task = task;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.#onFulfilled = onFulfilled as OnFulfilled<unknown, unknown>;
-    this.#onRejected = onRejected;
-  }
-
-  _run(): void {
-    const fulfilled = wakeFrom(this.task, this.future);
-    this._settle(fulfilled, wakeOutcome.value);
-  }
-
-  /** Settles the awaiting promise, through the `then` handlers when there are any. */
-  _settle(fulfilled: boolean, value: unknown): void {
-    const handler = fulfilled ? this.#onFulfilled : this.#onRejected;
-    if (typeof handler !== "function") {
-      (fulfilled ? this.#resolve : this.#reject)(value);
-      return;
-    }
-    try {
-      this.#resolve(handler(value));
-    } catch (error) {
-      this.#reject(error);
-    }
-  }
-
-  toString(): string {
-    return this.task === null ? `wake-up of ${this.future}` : `step of ${this.task}`;
-  }
-}
-
-/** @internal Where `wakeFrom` leaves the value or error a wait delivers. */
-export const wakeOutcome: { value: unknown } = { value: undefined };
-
-/**
- * @internal What code that waited on `future` (null: a `sleep(0)` yield) receives when it
- * resumes: the future's result or error, or the awaiting `task`'s CancelledError when the task
- * was cancelled meanwhile (asyncio's `__wakeup` then `__step`). Returns whether the wait
- * fulfils; the value or error is left in `wakeOutcome.value`.
- */
-export function wakeFrom(task: Task<unknown> | null, future: Future<unknown> | null): boolean {
-  if (task !== null) task._loop._wokenTask = task;
-  if (future === null) {
-    if (task?._endWait(null, false)) {
-      wakeOutcome.value = task._makeCancelledError();
-      return false;
-    }
-    wakeOutcome.value = undefined;
-    return true;
-  }
-  const state = future._state;
-  const outcomeIsCancel =
-    state === CANCELLED || (state === REJECTED && future._result instanceof CancelledError);
-  if (task?._endWait(future, outcomeIsCancel) && !outcomeIsCancel) {
-    wakeOutcome.value = task._makeCancelledError();
-    return false;
-  }
-  switch (state) {
-    case RESOLVED:
-      wakeOutcome.value = future._result;
-      return true;
-    case REJECTED:
-      future._retrieved();
-      wakeOutcome.value = future._result;
-      return false;
-    default:
-      wakeOutcome.value = future._makeCancelledError();
-      return false;
-  }
-}
-
-/**
- * @internal Awaits `future` from library code: the same parking as `await future`, without
- * the intermediate promise `then` must return. A task that is not already waiting on
- * something else is its own wake-up (no Reaction is allocated).
- */
-export function parkOn<T>(future: Future<T>): Promise<T> {
-  if (future._state !== PENDING) return future._settledPromise() as Promise<T>;
-  const promise = new Promise<T>(captureResolvers<T>);
-  const task = scopeStorage.getStore()?._currentTask() ?? null;
-  if (task !== null && task._waitResolve === null && task !== (future as Future<unknown>)) {
-    task._park(future, capturedResolve, capturedReject);
-  } else {
-    future._await(new Reaction(future, null, capturedResolve, capturedReject, null, null));
-  }
-  return promise;
 }
 
 /** @internal A Future of `loop`, created without allocating an options object. */

@@ -4,21 +4,15 @@
  */
 import type { Duration } from "./durations.js";
 import { toSeconds } from "./durations.js";
-import type { Settle } from "./future.js";
-import {
-  capturedReject,
-  capturedResolve,
-  captureResolvers,
-  Future,
-  parkOn,
-  wakeFrom,
-  wakeOutcome,
-} from "./future.js";
+import { Future } from "./future.js";
 import type { EventLoop } from "./loop.js";
+import type { Settle } from "./resolvers.js";
+import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
 import type { TimerEntry } from "./timerHeap.js";
+import { parkOn, wakeFrom, wakeOutcome } from "./wakeup.js";
 
 /**
  * The Future a sleep parks on, which is also its own timer: one object per sleep. Cancelling

@@ -16,14 +16,15 @@ import { inspect } from "node:util";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
 import { CancelledError, RuntimeError } from "./errors.js";
-import type { Settle } from "./future.js";
-import { CANCELLED, Future, PENDING, REJECTED, RESOLVED, wakeFrom, wakeOutcome } from "./future.js";
+import { CANCELLED, Future, PENDING, REJECTED, RESOLVED } from "./future.js";
 import type { EventLoop } from "./loop.js";
+import type { Settle } from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import type { Scope } from "./scope.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Linkable } from "./taskList.js";
 import { describeValue, isPromiseLike, requireOptions } from "./validate.js";
+import { wakeFrom, wakeOutcome } from "./wakeup.js";
 
 /** A coroutine function: what a Task runs. Usually an `async` function or an arrow calling one. */
 export type CoroutineFunction<T> = () => PromiseLike<T>;

@@ -19,11 +19,11 @@ import type { Duration } from "../core/durations.js";
 import { toSecondsOrNull } from "../core/durations.js";
 import { TimeoutError } from "../core/errors.js";
 import type { Future } from "../core/future.js";
-import { parkOn } from "../core/future.js";
 import type { TimerHandle } from "../core/handle.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
+import { parkOn } from "../core/wakeup.js";
 import { isAwaitableLike, notAwaitableError } from "./internal.js";
 
 /** Options of `asCompleted`. */

@@ -21,12 +21,13 @@
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "../core/errors.js";
 import { ExceptionGroup } from "../core/exceptionGroup.js";
 import type { Future } from "../core/future.js";
-import { parkOn, setResultUnlessDone } from "../core/future.js";
+import { setResultUnlessDone } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { CoroutineFunction, Task, TaskOptions } from "../core/task.js";
 import { currentTask, requireCoroutineFunction } from "../core/task.js";
 import { describeValue } from "../core/validate.js";
+import { parkOn } from "../core/wakeup.js";
 import type { ChildWatcher } from "./internal.js";
 import { watchChild } from "./internal.js";
 

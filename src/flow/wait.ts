@@ -8,10 +8,11 @@
  */
 import type { Duration } from "../core/durations.js";
 import { toSecondsOrNull } from "../core/durations.js";
-import { Future, parkOn, setResultUnlessDone } from "../core/future.js";
+import { Future, setResultUnlessDone } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { describeValue, isPromiseLike, requireOptions } from "../core/validate.js";
+import { parkOn } from "../core/wakeup.js";
 
 /**
  * `returnWhen`: return as soon as any Task or Future is done.

@@ -14,8 +14,9 @@ import type { Duration } from "../core/durations.js";
 import { toSecondsOrNull } from "../core/durations.js";
 import { CancelledError, TimeoutError } from "../core/errors.js";
 import type { Future } from "../core/future.js";
-import { parkOn, setResultUnlessDone } from "../core/future.js";
+import { setResultUnlessDone } from "../core/future.js";
 import { getRunningLoop } from "../core/scope.js";
+import { parkOn } from "../core/wakeup.js";
 import { isAwaitableLike, notAwaitableError } from "./internal.js";
 import { timeout as runWithTimeout } from "./timeout.js";
 

@@ -1,0 +1,25 @@
+/**
+ * @internal Promise plumbing of the core: the types of `then` handlers and a way to create a
+ * promise without allocating an executor closure (`new Promise(captureResolvers)`), used on
+ * every wait (justified by bench/spawn-join and bench/queue).
+ */
+
+/** @internal A resolve or reject function of a promise. */
+export type Settle = (value: unknown) => void;
+/** @internal A `then` fulfilment handler. */
+export type OnFulfilled<T, R> = ((value: T) => R | PromiseLike<R>) | null | undefined;
+/** @internal A `then` rejection handler. */
+export type OnRejected<R> = ((reason: unknown) => R | PromiseLike<R>) | null | undefined;
+
+/**
+ * @internal `new Promise(captureResolvers)` leaves the new promise's resolvers in
+ * `capturedResolve`/`capturedReject` (read them at once): no executor closure is allocated.
+ */
+export let capturedResolve: Settle;
+/** @internal See `captureResolvers`. */
+export let capturedReject: Settle;
+/** @internal See `capturedResolve`. */
+export function captureResolvers<T>(resolve: (value: T) => void, reject: Settle): void {
+  capturedResolve = resolve as Settle;
+  capturedReject = reject;
+}
