@@ -56,8 +56,8 @@ export {
   eagerTaskFactory,
   Task,
 } from "./core/task.js";
-export type { BlockedTask } from "./debug/deadlock.js";
-export { DeadlockError } from "./debug/deadlock.js";
+export type { BlockedTask } from "./core/deadlock.js";
+export { DeadlockError } from "./core/deadlock.js";
 export type {
   AsCompletedIterator,
   AsCompletedOptions,

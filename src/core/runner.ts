@@ -3,7 +3,7 @@
  * close it, as asyncio's `runners.py`.
  */
 import { isMainThread } from "node:worker_threads";
-import { blockedTasks, DeadlockError, runUntilCompleteOrDeadlock } from "../debug/deadlock.js";
+import { blockedTasks, DeadlockError, runUntilCompleteOrDeadlock } from "./deadlock.js";
 import type { Clock } from "./clock.js";
 import type { Context } from "./context.js";
 import { copyContext } from "./context.js";

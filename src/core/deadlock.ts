@@ -4,9 +4,9 @@
  * `DeadlockError` naming each blocked task and what it waits on, instead of Node exiting
  * silently with the main promise unsettled.
  */
-import type { Future } from "../core/future.js";
-import type { EventLoop } from "../core/loop.js";
-import type { Task } from "../core/task.js";
+import type { Future } from "./future.js";
+import type { EventLoop } from "./loop.js";
+import type { Task } from "./task.js";
 
 /** One blocked task of a {@link DeadlockError}. */
 export interface BlockedTask {
