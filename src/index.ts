@@ -16,18 +16,16 @@ export type { AlarmHost, Clock } from "./core/clock.js";
 export { MonotonicClock } from "./core/clock.js";
 export type { ContextVarOptions } from "./core/context.js";
 export { Context, ContextVar, copyContext, Token } from "./core/context.js";
+export type { BlockedTask } from "./core/deadlock.js";
+export { DeadlockError } from "./core/deadlock.js";
 export type { Duration } from "./core/durations.js";
 export {
-  BrokenBarrierError,
   CancelledError,
   IncompleteReadError,
   InvalidStateError,
   KeyboardInterrupt,
   LimitOverrunError,
   LookupError,
-  QueueEmpty,
-  QueueFull,
-  QueueShutDown,
   RuntimeError,
   TimeoutError,
 } from "./core/errors.js";
@@ -56,8 +54,6 @@ export {
   eagerTaskFactory,
   Task,
 } from "./core/task.js";
-export type { BlockedTask } from "./core/deadlock.js";
-export { DeadlockError } from "./core/deadlock.js";
 export type {
   AsCompletedIterator,
   AsCompletedOptions,
@@ -77,14 +73,21 @@ export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
 export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
+export { QueueEmpty, QueueFull, QueueShutDown } from "./queues/errors.js";
 export { LifoQueue } from "./queues/lifoQueue.js";
 export type { PriorityQueueOptions } from "./queues/priorityQueue.js";
 export { PriorityQueue } from "./queues/priorityQueue.js";
-export type { QueueOptions, ShutdownOptions } from "./queues/queue.js";
+export type { QueueOptions, QueueStatistics, ShutdownOptions } from "./queues/queue.js";
 export { Queue } from "./queues/queue.js";
-export { Barrier } from "./sync/barrier.js";
+export { Acquirable } from "./sync/acquirable.js";
+export type { BarrierState, BarrierStatistics } from "./sync/barrier.js";
+export { Barrier, BrokenBarrierError } from "./sync/barrier.js";
+export type { ConditionStatistics } from "./sync/condition.js";
 export { Condition } from "./sync/condition.js";
+export type { EventStatistics } from "./sync/event.js";
 export { Event } from "./sync/event.js";
 export { Hold } from "./sync/hold.js";
+export type { LockStatistics } from "./sync/lock.js";
 export { Lock } from "./sync/lock.js";
+export type { SemaphoreStatistics } from "./sync/semaphore.js";
 export { BoundedSemaphore, Semaphore } from "./sync/semaphore.js";

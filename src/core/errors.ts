@@ -5,7 +5,8 @@
  * lives on its prototype (not on every instance): cancellation errors are created often.
  */
 
-function named<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
+/** @internal Puts `name` on the prototype of the error class `cls` (errors are created often). */
+export function named<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
   Object.defineProperty(cls.prototype, "name", {
     value: name,
     writable: true,
@@ -57,22 +58,6 @@ named(KeyboardInterrupt, "KeyboardInterrupt");
 /** Raised by `ContextVar.get()` when the variable has no value and no default, as Python's `LookupError`. */
 export class LookupError extends Error {}
 named(LookupError, "LookupError");
-
-/** Raised by `Queue.getNowait()` when the queue is empty. */
-export class QueueEmpty extends Error {}
-named(QueueEmpty, "QueueEmpty");
-
-/** Raised by `Queue.putNowait()` when the queue is full. */
-export class QueueFull extends Error {}
-named(QueueFull, "QueueFull");
-
-/** Raised by queue operations after `Queue.shutdown()`. */
-export class QueueShutDown extends Error {}
-named(QueueShutDown, "QueueShutDown");
-
-/** Raised by `Barrier.wait()` when the barrier is broken or reset while waiting. */
-export class BrokenBarrierError extends Error {}
-named(BrokenBarrierError, "BrokenBarrierError");
 
 /**
  * Raised by `StreamReader.readexactly()`/`readuntil()` when the stream ends first.

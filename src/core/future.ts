@@ -10,6 +10,7 @@
  */
 import { inspect } from "node:util";
 import { Context, currentVars } from "./context.js";
+import { inspectAsToString } from "./display.js";
 import { CancelledError, InvalidStateError, RuntimeError } from "./errors.js";
 import { Handle } from "./handle.js";
 import type { EventLoop } from "./loop.js";
@@ -18,7 +19,7 @@ import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.j
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";
-import { describeValue, requireFunction } from "./validate.js";
+import { describeValue, requireCancelMessage, requireFunction } from "./validate.js";
 import { Reaction } from "./wakeup.js";
 
 /** @internal */
@@ -163,9 +164,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * Returns false (and does nothing) if it was already done.
    */
   cancel(msg?: string): boolean {
-    if (msg !== undefined && typeof msg !== "string") {
-      throw new TypeError(`cancel() message must be a string, got ${describeValue(msg)}`);
-    }
+    requireCancelMessage(msg);
     return this._cancel(msg);
   }
 
@@ -227,10 +226,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   toString(): string {
     return `<${this.constructor.name} ${this._describeState()}>`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
   }
 
   // ---- internal surface ----
@@ -350,6 +345,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
   }
 }
+inspectAsToString(Future);
 
 /** @internal A Future of `loop`, created without allocating an options object. */
 export function createLoopFuture<T>(loop: EventLoop): Future<T> {

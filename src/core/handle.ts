@@ -1,8 +1,8 @@
 /**
  * `Handle` and `TimerHandle`: a callback scheduled on the loop, as asyncio's `events.Handle`.
  */
-import { inspect } from "node:util";
 import type { Context } from "./context.js";
+import { inspectAsToString } from "./display.js";
 import type { EventLoop } from "./loop.js";
 import type { Runnable } from "./runnable.js";
 import type { TimerEntry } from "./timerHeap.js";
@@ -67,11 +67,8 @@ export class Handle implements Runnable {
     const name = this._callback?.name || "anonymous";
     return `<${this.constructor.name} ${this._cancelled ? "cancelled" : `${name}()`}>`;
   }
-
-  [inspect.custom](): string {
-    return this.toString();
-  }
 }
+inspectAsToString(Handle);
 
 /**
  * A callback scheduled at a loop time with `callLater()`/`callAt()`.

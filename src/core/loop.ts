@@ -23,6 +23,7 @@ import { MonotonicClock } from "./clock.js";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
 import { Deque } from "./deque.js";
+import { inspectAsToString } from "./display.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
@@ -389,10 +390,6 @@ export class EventLoop implements Scope, AlarmHost {
     return `<EventLoop ${state} debug=${this.#debug}>`;
   }
 
-  [inspect.custom](): string {
-    return this.toString();
-  }
-
   // ---- internal surface, used by Future, Task and the runner ----
 
   /** @internal Queues `item` for the next iteration. */
@@ -642,6 +639,7 @@ export class EventLoop implements Scope, AlarmHost {
     }
   }
 }
+inspectAsToString(EventLoop);
 
 function debugFromEnvironment(): boolean {
   const value = process.env["ASYNCIO_TS_DEBUG"];

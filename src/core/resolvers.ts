@@ -23,3 +23,8 @@ export function captureResolvers<T>(resolve: (value: T) => void, reject: Settle)
   capturedResolve = resolve as Settle;
   capturedReject = reject;
 }
+
+/** @internal What a fast path returns: settled promises shared by every call. */
+export const RESOLVED_TRUE: Promise<true> = Promise.resolve(true);
+/** @internal See `RESOLVED_TRUE`. */
+export const RESOLVED_VOID: Promise<void> = Promise.resolve();

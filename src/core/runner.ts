@@ -3,10 +3,10 @@
  * close it, as asyncio's `runners.py`.
  */
 import { isMainThread } from "node:worker_threads";
-import { blockedTasks, DeadlockError, runUntilCompleteOrDeadlock } from "./deadlock.js";
 import type { Clock } from "./clock.js";
 import type { Context } from "./context.js";
 import { copyContext } from "./context.js";
+import { blockedTasks, DeadlockError, runUntilCompleteOrDeadlock } from "./deadlock.js";
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "./errors.js";
 import type { Future } from "./future.js";
 import { EventLoop } from "./loop.js";

@@ -42,3 +42,18 @@ export function getRunningLoop(): EventLoop {
   }
   return loop;
 }
+
+/** @internal The scope (task, or loop callback) running now; see `runInScope`. */
+export function currentScope(): Scope | undefined {
+  return scopeStorage.getStore();
+}
+
+/**
+ * @internal Runs `fn` in `scope`. A wake-up handler runs in the loop's scope, not the waiting
+ * task's: one that must wait again (a `Queue.get` woken for an item another task took first, a
+ * `Condition.wait` re-acquiring a taken lock) starts that wait through this, with the scope
+ * captured when the waiting method was called, so the task is parked on it.
+ */
+export function runInScope<T>(scope: Scope | undefined, fn: () => T): T {
+  return scope === undefined ? fn() : scopeStorage.run(scope, fn);
+}

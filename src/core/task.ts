@@ -12,7 +12,6 @@
  * Future it awaited and cancelled, kept until the task wakes up; `_mustCancel` is never true
  * once the task is done; a task is in its loop's `_tasks` exactly while it is pending.
  */
-import { inspect } from "node:util";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
 import { CancelledError, RuntimeError } from "./errors.js";
@@ -23,7 +22,7 @@ import type { Runnable } from "./runnable.js";
 import type { Scope } from "./scope.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Linkable } from "./taskList.js";
-import { describeValue, isPromiseLike, requireOptions } from "./validate.js";
+import { describeValue, isPromiseLike, requireCancelMessage, requireOptions } from "./validate.js";
 import { wakeFrom, wakeOutcome } from "./wakeup.js";
 
 /** A coroutine function: what a Task runs. Usually an `async` function or an arrow calling one. */
@@ -198,9 +197,7 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
    * and go on; it is then not cancelled.
    */
   override cancel(msg?: string): boolean {
-    if (msg !== undefined && typeof msg !== "string") {
-      throw new TypeError(`cancel() message must be a string, got ${describeValue(msg)}`);
-    }
+    requireCancelMessage(msg);
     this._retrieved();
     if (this._state !== PENDING) return false;
     const cancellation = this.#cancellationState();
@@ -266,10 +263,6 @@ export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
   override toString(): string {
     const fn = this._fn.name ? ` fn=${this._fn.name}` : "";
     return `<Task ${this._describeState()} name=${JSON.stringify(this.getName())}${fn}>`;
-  }
-
-  override [inspect.custom](): string {
-    return this.toString();
   }
 
   // ---- internal surface ----

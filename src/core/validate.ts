@@ -52,3 +52,10 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === "function"
   );
 }
+
+/** The message of a `cancel(msg)` call: a string or nothing. */
+export function requireCancelMessage(msg: unknown): asserts msg is string | undefined {
+  if (msg !== undefined && typeof msg !== "string") {
+    throw new TypeError(`cancel() message must be a string, got ${describeValue(msg)}`);
+  }
+}

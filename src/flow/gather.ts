@@ -18,7 +18,7 @@ import { Future, PENDING, REJECTED } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { CoroutineFunction } from "../core/task.js";
-import { describeValue, isPromiseLike } from "../core/validate.js";
+import { describeValue, isPromiseLike, requireCancelMessage } from "../core/validate.js";
 import type { ChildWatcher } from "./internal.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
@@ -76,9 +76,7 @@ export class GatheringFuture<T> extends Future<T> implements ChildWatcher {
    * rejects with a `CancelledError` once the children are done.
    */
   override cancel(msg?: string): boolean {
-    if (msg !== undefined && typeof msg !== "string") {
-      throw new TypeError(`cancel() message must be a string, got ${describeValue(msg)}`);
-    }
+    requireCancelMessage(msg);
     if (this._state !== PENDING) return false;
     let cancelled = false;
     for (const child of this._children) {

@@ -2,26 +2,43 @@
  * `Queue`, as asyncio's: a FIFO queue for producer and consumer tasks, optionally bounded,
  * with `join()`/`taskDone()` accounting and `shutdown()`.
  *
- * Invariants (CPython's): `_getters` holds Futures of tasks blocked in `get()` while the
- * queue was empty, `_putters` of tasks blocked in `put()` while it was full; a waiter is
- * taken off its deque by whoever wakes it (or by itself when cancelled). Every item added
- * wakes one getter, every item taken wakes one putter; a woken waiter that is cancelled
- * before it can act passes its wake-up on, so no item and no free slot is left unclaimed
- * while a task waits for it. `_unfinishedTasks` counts the items put and not yet marked done
- * with `taskDone()`; `_finished` is set exactly when it is zero.
+ * Invariants (CPython's): the `#getters` lot holds the tasks blocked in `get()` while the
+ * queue was empty, `#putters` those blocked in `put()` while it was full; each leaves its line
+ * when it wakes up. Every item added wakes one getter, every item taken wakes one putter; a
+ * woken waiter that is cancelled before it can act passes its wake-up on, so no item and no
+ * free slot is left unclaimed while a task waits for it. `#unfinishedTasks` counts the items
+ * put and not yet marked done with `taskDone()`; `#finished` is set exactly when it is zero.
  */
 import { inspect } from "node:util";
 import { Deque } from "../core/deque.js";
-import { QueueEmpty, QueueFull, QueueShutDown } from "../core/errors.js";
-import type { Future } from "../core/future.js";
+import { inspectAsToString } from "../core/display.js";
+import { ParkingLot } from "../core/parkingLot.js";
+import { RESOLVED_VOID } from "../core/resolvers.js";
+import { currentScope, runInScope } from "../core/scope.js";
 import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
 import { Event } from "../sync/event.js";
-import { currentScope, LoopBound, RESOLVED_VOID, runInScope } from "../sync/loopBound.js";
+import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 
 /** Options of the queue constructors. */
 export interface QueueOptions {
   /** The most items the queue holds before `put()` waits; 0 (the default) means no limit. */
   maxsize?: number;
+}
+
+/** What `Queue.statistics()` returns. */
+export interface QueueStatistics {
+  /** The items in the queue (`qsize()`). */
+  readonly size: number;
+  /** The most items the queue holds; 0 means no limit. */
+  readonly maxsize: number;
+  /** Items put and not yet marked done with `taskDone()`; `join()` waits for 0. */
+  readonly unfinishedTasks: number;
+  /** The tasks blocked in `get()` (or woken and not yet resumed). */
+  readonly gettersWaiting: number;
+  /** The tasks blocked in `put()` (or woken and not yet resumed). */
+  readonly puttersWaiting: number;
+  /** Whether `shutdown()` was called. */
+  readonly isShutdown: boolean;
 }
 
 /** Options of `shutdown()`. */
@@ -78,19 +95,18 @@ const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({
  * queue.shutdown(); // ends the consumer's loop
  * await consumer;
  */
-export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
+export class Queue<T = unknown> implements AsyncIterable<T> {
   /** @internal The items. */
   readonly _queue: ItemStore<T>;
-  /** @internal The Futures of tasks blocked in `get()`. */
-  readonly _getters: Deque<Future<void>> = new Deque();
-  /** @internal The Futures of tasks blocked in `put()`. */
-  readonly _putters: Deque<Future<void>> = new Deque();
-  /** @internal Items put and not yet marked done. */
-  _unfinishedTasks = 0;
-  /** @internal Set exactly when `_unfinishedTasks` is zero. */
-  readonly _finished: Event = new Event();
-  /** @internal */
-  _isShutdown = false;
+  /** The tasks blocked in `get()`. */
+  readonly #getters = new ParkingLot(this);
+  /** The tasks blocked in `put()`; a queue binds to one loop, as asyncio's. */
+  readonly #putters = new ParkingLot(this, this.#getters);
+  /** Items put and not yet marked done. */
+  #unfinishedTasks = 0;
+  /** Set exactly when `#unfinishedTasks` is zero. */
+  readonly #finished = new Event();
+  #isShutdown = false;
   readonly #maxsize: number;
 
   /**
@@ -99,10 +115,9 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
    * @throws TypeError if `maxsize` is not an integer; RangeError if it is negative.
    */
   constructor(maxsize?: number | QueueOptions) {
-    super();
     const options = queueOptions(maxsize, new.target.name);
     this.#maxsize = options.maxsize ?? 0;
-    this._finished.set();
+    this.#finished.set();
     this._queue = this._init(options);
   }
 
@@ -150,12 +165,12 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
    * @throws QueueFull if the queue is full; QueueShutDown if it is shut down.
    */
   putNowait(item: T): void {
-    if (this._isShutdown) throw new QueueShutDown();
+    if (this.#isShutdown) throw new QueueShutDown();
     if (this.full()) throw new QueueFull();
     this._queue.put(item);
-    this._unfinishedTasks++;
-    this._finished.clear();
-    wakeUpNext(this._getters);
+    this.#unfinishedTasks++;
+    this.#finished.clear();
+    this.#getters.unpark(1);
   }
 
   /**
@@ -177,11 +192,11 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
    */
   getNowait(): T {
     if (this.empty()) {
-      if (this._isShutdown) throw new QueueShutDown();
+      if (this.#isShutdown) throw new QueueShutDown();
       throw new QueueEmpty();
     }
     const item = this._queue.get();
-    wakeUpNext(this._putters);
+    this.#putters.unpark(1);
     return item;
   }
 
@@ -193,17 +208,17 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
    * queue is left unchanged.
    */
   taskDone(): void {
-    if (this._unfinishedTasks <= 0) {
+    if (this.#unfinishedTasks <= 0) {
       throw new RangeError("taskDone() called too many times");
     }
-    this._unfinishedTasks--;
-    if (this._unfinishedTasks === 0) this._finished.set();
+    this.#unfinishedTasks--;
+    if (this.#unfinishedTasks === 0) this.#finished.set();
   }
 
   /** Waits until every item put so far has been marked processed with `taskDone()`. */
   join(): Promise<void> {
-    if (this._unfinishedTasks === 0) return RESOLVED_VOID;
-    return this._finished.wait().then(toVoid);
+    if (this.#unfinishedTasks === 0) return RESOLVED_VOID;
+    return this.#finished.wait().then(toVoid);
   }
 
   /**
@@ -224,17 +239,17 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
         `shutdown() immediate must be a boolean, got ${describeValue(immediate)}`,
       );
     }
-    this._isShutdown = true;
+    this.#isShutdown = true;
     if (immediate) {
       // Each dropped item counts as done (CPython calls _get() and decrements per item).
-      this._unfinishedTasks = Math.max(0, this._unfinishedTasks - this._queue.length);
+      this.#unfinishedTasks = Math.max(0, this.#unfinishedTasks - this._queue.length);
       this._queue.clear();
-      if (this._unfinishedTasks === 0) this._finished.set();
+      if (this.#unfinishedTasks === 0) this.#finished.set();
     }
     // Every getter must check again whether the queue is empty, every putter must see the
     // shutdown.
-    wakeUpAll(this._getters);
-    wakeUpAll(this._putters);
+    this.#getters.unparkAll();
+    this.#putters.unparkAll();
   }
 
   /**
@@ -245,20 +260,28 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
     return new QueueIterator(this);
   }
 
-  override toString(): string {
+  /** The queue's size and bookkeeping, and how many tasks wait on it (a record). */
+  statistics(): QueueStatistics {
+    return {
+      size: this._queue.length,
+      maxsize: this.#maxsize,
+      unfinishedTasks: this.#unfinishedTasks,
+      gettersWaiting: this.#getters.tasksWaiting(),
+      puttersWaiting: this.#putters.tasksWaiting(),
+      isShutdown: this.#isShutdown,
+    };
+  }
+
+  toString(): string {
     let text = `<${this.constructor.name} maxsize=${this.#maxsize}`;
     if (this._queue.length > 0) {
       text += ` items=${inspect(this._queue.toArray(), { depth: 1, breakLength: Infinity })}`;
     }
-    if (this._getters.length > 0) text += ` getters[${this._getters.length}]`;
-    if (this._putters.length > 0) text += ` putters[${this._putters.length}]`;
-    if (this._unfinishedTasks > 0) text += ` tasks=${this._unfinishedTasks}`;
-    if (this._isShutdown) text += " shutdown";
+    if (this.#getters.size > 0) text += ` getters[${this.#getters.size}]`;
+    if (this.#putters.size > 0) text += ` putters[${this.#putters.size}]`;
+    if (this.#unfinishedTasks > 0) text += ` tasks=${this.#unfinishedTasks}`;
+    if (this.#isShutdown) text += " shutdown";
     return `${text}>`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
   }
 
   /**
@@ -271,75 +294,49 @@ export class Queue<T = unknown> extends LoopBound implements AsyncIterable<T> {
 
   /** CPython's `Queue.put` after its fast path: wait in line for a free slot. */
   #putSlow(item: T): Promise<void> {
-    return this.#waitInLine(this._putters, "put", this.full, () => this.putNowait(item));
+    return this.#waitInLine(this.#putters, "put", this.full, () => this.putNowait(item));
   }
 
   /** CPython's `Queue.get` after its fast path: wait in line for an item. */
   #getSlow(): Promise<T> {
-    return this.#waitInLine(this._getters, "get", this.empty, () => this.getNowait());
+    return this.#waitInLine(this.#getters, "get", this.empty, () => this.getNowait());
   }
 
   /**
    * One turn of CPython's `while self.full():` (put) or `while self.empty():` (get) loop:
-   * wait in `line` while `blocked()`, then `take()`. The wake-up handlers take (or wait again,
-   * in the caller's scope) or clean up, passing a wake-up that was ours on to the next in line.
+   * wait in `line` while `blocked()`, then `take()`. From the wake-up: take, or wait again (in
+   * the caller's scope); after a failure, pass on a wake-up that was ours and that we are not
+   * taking.
    */
   #waitInLine<R>(
-    line: Deque<Future<void>>,
+    line: ParkingLot,
     operation: "put" | "get",
     blocked: () => boolean,
     take: () => R,
   ): Promise<R> {
-    if (this._isShutdown) return Promise.reject(new QueueShutDown());
-    let waiter: Future<void>;
+    if (this.#isShutdown) return Promise.reject(new QueueShutDown());
+    const scope = currentScope();
     try {
-      waiter = this._newWaiter<void>(`${this.constructor.name}.${operation}()`);
+      return line.park<R>(
+        `${this.constructor.name}.${operation}()`,
+        () => {
+          if (!blocked.call(this)) return take();
+          // The next turn of the loop, from the wake-up: fail now, or wait again.
+          if (this.#isShutdown) throw new QueueShutDown();
+          return runInScope(scope, () => this.#waitInLine(line, operation, blocked, take));
+        },
+        (error, woken) => {
+          // We were woken for a slot (or an item) but are not taking it: wake the next in line.
+          if (woken && !blocked.call(this)) line.unpark(1);
+          throw error;
+        },
+      );
     } catch (error) {
       return Promise.reject(error);
     }
-    const scope = currentScope();
-    line.push(waiter);
-    return waiter.then(
-      () => {
-        if (blocked.call(this)) {
-          // The next turn of the loop, from the wake-up: fail now, or wait again.
-          if (this._isShutdown) throw new QueueShutDown();
-          return runInScope(scope, () => this.#waitInLine(line, operation, blocked, take));
-        }
-        return take();
-      },
-      (error: unknown) => {
-        waiter.cancel(); // in case it is not done yet
-        // Whoever woke it (the other side's *Nowait, shutdown) already took it off the line.
-        line.remove(waiter);
-        if (!blocked.call(this) && !waiter.cancelled()) {
-          // We were woken for a slot (or an item) but are not taking it: wake the next in line.
-          wakeUpNext(line);
-        }
-        throw error;
-      },
-    );
   }
 }
-
-/** Wakes the first waiter of `waiters` not cancelled yet, taking the ones before it off. */
-function wakeUpNext(waiters: Deque<Future<void>>): void {
-  while (waiters.length > 0) {
-    const waiter = waiters.shift();
-    if (!waiter.done()) {
-      waiter.setResult(undefined);
-      return;
-    }
-  }
-}
-
-/** Wakes every waiter of `waiters`, emptying it. */
-function wakeUpAll(waiters: Deque<Future<void>>): void {
-  while (waiters.length > 0) {
-    const waiter = waiters.shift();
-    if (!waiter.done()) waiter.setResult(undefined);
-  }
-}
+inspectAsToString(Queue);
 
 function toVoid(): void {}
 

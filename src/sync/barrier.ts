@@ -2,24 +2,48 @@
  * `Barrier`, as asyncio's: a fixed number of tasks wait for each other, then all go on.
  *
  * Built, as CPython's, on one Condition notified at every change of state. States:
- * FILLING (tasks arrive; `_count` of them wait), DRAINING (the last one arrived: the waiting
+ * FILLING (tasks arrive; `#count` of them wait), DRAINING (the last one arrived: the waiting
  * tasks leave; newcomers block until the last has left), RESETTING (`reset()` while tasks
  * were inside: they leave with BrokenBarrierError; newcomers block until the last has left),
- * BROKEN (`abort()`: every `wait()` fails until `reset()`). Invariant: `_count` is the number
+ * BROKEN (`abort()`: every `wait()` fails until `reset()`). Invariant: `#count` is the number
  * of tasks inside `wait()` past the entry block; when it drops to zero, DRAINING and
  * RESETTING turn back into FILLING.
  */
-import { inspect } from "node:util";
-import { BrokenBarrierError } from "../core/errors.js";
+import { inspectAsToString } from "../core/display.js";
+import { named } from "../core/errors.js";
+import { currentScope } from "../core/scope.js";
 import { requireInteger } from "../core/validate.js";
+import type { ConditionStatistics } from "./condition.js";
 import { Condition } from "./condition.js";
-import { currentScope } from "./loopBound.js";
 
 const FILLING = "filling";
 const DRAINING = "draining";
 const RESETTING = "resetting";
 const BROKEN = "broken";
-type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof BROKEN;
+/** The state of a Barrier (see `Barrier.statistics()`). */
+export type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof BROKEN;
+
+/** What `Barrier.statistics()` returns. */
+export interface BarrierStatistics {
+  /** The number of tasks required to pass the barrier. */
+  readonly parties: number;
+  /**
+   * `filling` (tasks arrive), `draining` (the last one arrived, the waiting ones leave),
+   * `resetting` (`reset()` while tasks were inside), or `broken` (`abort()`).
+   */
+  readonly state: BarrierState;
+  /** The tasks inside `wait()` past its entry: waiting while it fills, or leaving. */
+  readonly tasksInside: number;
+  /**
+   * The barrier's own Condition (as CPython's, the barrier is built on one): every task in
+   * `wait()`, at the entry or inside, waits on it.
+   */
+  readonly conditionStatistics: ConditionStatistics;
+}
+
+/** Raised by `Barrier.wait()` when the barrier is broken or reset while waiting. */
+export class BrokenBarrierError extends Error {}
+named(BrokenBarrierError, "BrokenBarrierError");
 
 /**
  * A barrier for `parties` tasks: each `wait()` blocks until `parties` tasks are waiting, then
@@ -36,14 +60,12 @@ type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof
  * }
  */
 export class Barrier {
-  /** @internal Notified at every change of state. */
-  readonly _cond = new Condition();
-  /** @internal */
-  readonly _parties: number;
-  /** @internal */
-  _state: BarrierState = FILLING;
-  /** @internal The number of tasks inside `wait()` past the entry block. */
-  _count = 0;
+  /** Notified at every change of state. */
+  readonly #cond = new Condition();
+  readonly #parties: number;
+  #state: BarrierState = FILLING;
+  /** The number of tasks inside `wait()` past the entry block. */
+  #count = 0;
 
   /**
    * `parties` is the number of tasks that must wait before all are released.
@@ -52,22 +74,22 @@ export class Barrier {
    */
   constructor(parties: number) {
     requireInteger(parties, "Barrier parties", 1);
-    this._parties = parties;
+    this.#parties = parties;
   }
 
   /** The number of tasks required to pass the barrier. */
   get parties(): number {
-    return this._parties;
+    return this.#parties;
   }
 
   /** The number of tasks waiting at the barrier while it fills (0 in the other states). */
   get nWaiting(): number {
-    return this._state === FILLING ? this._count : 0;
+    return this.#state === FILLING ? this.#count : 0;
   }
 
   /** Whether the barrier is broken (`abort()` was called and no `reset()` since). */
   get broken(): boolean {
-    return this._state === BROKEN;
+    return this.#state === BROKEN;
   }
 
   /**
@@ -82,7 +104,7 @@ export class Barrier {
    */
   wait(): Promise<number> {
     const scope = currentScope();
-    const cond = this._cond;
+    const cond = this.#cond;
     return new Promise<number>((resolve, reject) => {
       // CPython's `async with self._cond:` body, continued from callbacks so that it runs in
       // one step whenever nothing has to wait (and from the wake-up when something had to).
@@ -96,13 +118,13 @@ export class Barrier {
         reject(error);
       };
       const pass = (): void => {
-        if (this._state === BROKEN) {
+        if (this.#state === BROKEN) {
           fail(new BrokenBarrierError("Barrier aborted"));
           return;
         }
-        const index = this._count;
-        this._count++;
-        if (index + 1 === this._parties) {
+        const index = this.#count;
+        this.#count++;
+        if (index + 1 === this.#parties) {
           this.#release();
           this.#leave();
           succeed(index);
@@ -111,9 +133,9 @@ export class Barrier {
         // CPython's `_wait()`: wait until the barrier stops filling.
         cond._waitForThen(
           scope,
-          () => this._state !== FILLING,
+          () => this.#state !== FILLING,
           () => {
-            const broken = this._state === BROKEN || this._state === RESETTING;
+            const broken = this.#state === BROKEN || this.#state === RESETTING;
             this.#leave();
             if (broken) fail(new BrokenBarrierError("Abort or reset of barrier"));
             else succeed(index);
@@ -128,13 +150,13 @@ export class Barrier {
       const enter = (): void => {
         cond._waitForThen(
           scope,
-          () => this._state !== DRAINING && this._state !== RESETTING,
+          () => this.#state !== DRAINING && this.#state !== RESETTING,
           pass,
           fail,
         );
       };
       if (cond._tryAcquire()) enter();
-      else cond._lock._acquireWaiting(enter, reject);
+      else cond._acquireWaiting(enter, reject);
     });
   }
 
@@ -143,14 +165,14 @@ export class Barrier {
    * BrokenBarrierError. Also repairs a broken barrier.
    */
   reset(): Promise<void> {
-    return this._cond.with(() => {
-      if (this._count > 0) {
+    return this.#cond.with(() => {
+      if (this.#count > 0) {
         // Wake the waiting tasks; newcomers block until they have left.
-        this._state = RESETTING;
+        this.#state = RESETTING;
       } else {
-        this._state = FILLING;
+        this.#state = FILLING;
       }
-      this._cond.notifyAll();
+      this.#cond.notifyAll();
     });
   }
 
@@ -159,25 +181,31 @@ export class Barrier {
    * BrokenBarrierError until `reset()`.
    */
   abort(): Promise<void> {
-    return this._cond.with(() => {
-      this._state = BROKEN;
-      this._cond.notifyAll();
+    return this.#cond.with(() => {
+      this.#state = BROKEN;
+      this.#cond.notifyAll();
     });
   }
 
-  toString(): string {
-    const waiting = this._state === BROKEN ? "" : `, waiters:${this.nWaiting}/${this._parties}`;
-    return `<Barrier [${this._state}${waiting}]>`;
+  /** The barrier's state and how many tasks are inside it (a record, for tests and debugging). */
+  statistics(): BarrierStatistics {
+    return {
+      parties: this.#parties,
+      state: this.#state,
+      tasksInside: this.#count,
+      conditionStatistics: this.#cond.statistics(),
+    };
   }
 
-  [inspect.custom](): string {
-    return this.toString();
+  toString(): string {
+    const waiting = this.#state === BROKEN ? "" : `, waiters:${this.nWaiting}/${this.#parties}`;
+    return `<Barrier [${this.#state}${waiting}]>`;
   }
 
   /** The last task arrived: release the waiting ones. */
   #release(): void {
-    this._state = DRAINING;
-    this._cond.notifyAll();
+    this.#state = DRAINING;
+    this.#cond.notifyAll();
   }
 
   /**
@@ -185,10 +213,11 @@ export class Barrier {
    * draining or resetting, and wakes the tasks blocked at entry.
    */
   #leave(): void {
-    this._count--;
-    if (this._count === 0) {
-      if (this._state === RESETTING || this._state === DRAINING) this._state = FILLING;
-      this._cond.notifyAll();
+    this.#count--;
+    if (this.#count === 0) {
+      if (this.#state === RESETTING || this.#state === DRAINING) this.#state = FILLING;
+      this.#cond.notifyAll();
     }
   }
 }
+inspectAsToString(Barrier);

@@ -4,53 +4,43 @@
  *
  * Invariants (CPython's): `wait()` returns or throws only once it holds the lock again, even
  * when cancelled (it keeps re-acquiring through cancellations, then raises the last one);
- * each task blocked in `wait()` has one Future in `_waiters`, removed by the task itself; a
- * notification is never lost: a waiter that leaves `wait()` with an error after it may have
- * been notified passes a notification on.
- */
-import { inspect } from "node:util";
-import { Deque } from "../core/deque.js";
-import { CancelledError, RuntimeError } from "../core/errors.js";
-import type { Future } from "../core/future.js";
-import { setResultUnlessDone } from "../core/future.js";
-import type { Scope } from "../core/scope.js";
-import { describeValue, requireInteger } from "../core/validate.js";
-import type { Acquirable, Hold } from "./hold.js";
-import { acquireHold, runHolding } from "./hold.js";
-import { Lock } from "./lock.js";
-import { currentScope, LoopBound, runInScope } from "./loopBound.js";
-
-/**
- * A condition variable: `wait()` releases the lock, blocks until `notify()`/`notifyAll()`, then
- * re-acquires the lock. Several conditions may share one Lock (`new Condition(lock)`).
+ * each task blocked in `wait()` has one Waiter in the condition's parking lot, which it leaves
+ * itself; a notification is never lost: a waiter that leaves `wait()` with an error after it
+ * may have been notified passes a notification on.
  *
- * @example
- * const cond = new asyncio.Condition();
- * const items: string[] = [];
- * // consumer
- * const item = await cond.with(async () => {
- *   await cond.waitFor(() => items.length > 0);
- *   return items.shift();
- * });
- * // producer
- * await cond.with(() => {
- *   items.push("pão");
- *   cond.notify();
- * });
+ * A notified waiter goes back into the lock's line when it runs, not when it is notified (no
+ * Trio-style `repark`): a task that takes the free lock in between goes first, as in CPython
+ * (test "a newcomer takes the lock before a notified waiter", checked against CPython).
  */
-export class Condition extends LoopBound implements Acquirable {
-  /** @internal The underlying lock. */
-  readonly _lock: Lock;
-  /** @internal The Futures of the tasks blocked in `wait()`. */
-  readonly _waiters: Deque<Future<boolean>> = new Deque();
+import { inspectAsToString } from "../core/display.js";
+import { CancelledError, RuntimeError } from "../core/errors.js";
+import { ParkingLot } from "../core/parkingLot.js";
+import type { Scope } from "../core/scope.js";
+import { currentScope, runInScope } from "../core/scope.js";
+import { describeValue, requireInteger } from "../core/validate.js";
+import { Acquirable } from "./acquirable.js";
+import type { LockStatistics } from "./lock.js";
+import { Lock } from "./lock.js";
+
+/** What `Condition.statistics()` returns. */
+export interface ConditionStatistics {
+  /** The tasks blocked in `wait()` (or notified and not yet resumed). */
+  readonly tasksWaiting: number;
+  /** The statistics of the underlying lock. */
+  readonly lockStatistics: LockStatistics;
+}
+
+export class Condition extends Acquirable {
+  readonly #lock: Lock;
+  readonly #lot = new ParkingLot(this);
 
   /** `lock` is the Lock to use (a new one by default). */
   constructor(lock?: Lock) {
     super();
     if (lock === undefined) {
-      this._lock = new Lock();
+      this.#lock = new Lock();
     } else if (lock instanceof Lock) {
-      this._lock = lock;
+      this.#lock = lock;
     } else {
       throw new TypeError(`Condition lock must be a Lock, got ${describeValue(lock)}`);
     }
@@ -58,12 +48,7 @@ export class Condition extends LoopBound implements Acquirable {
 
   /** Whether the underlying lock is held. */
   locked(): boolean {
-    return this._lock.locked();
-  }
-
-  /** Acquires the underlying lock (see `Lock.acquire()`). */
-  acquire(): Promise<true> {
-    return this._lock.acquire();
+    return this.#lock.locked();
   }
 
   /**
@@ -72,20 +57,7 @@ export class Condition extends LoopBound implements Acquirable {
    * @throws RuntimeError if the lock is not held.
    */
   release(): void {
-    this._lock.release();
-  }
-
-  /**
-   * Runs `fn` holding the underlying lock and releases it however `fn` ends (Python's
-   * `async with cond`); resolves with `fn`'s result.
-   */
-  with<T>(fn: () => T | PromiseLike<T>): Promise<T> {
-    return runHolding(this, fn, "Condition.with()");
-  }
-
-  /** Acquires the underlying lock; the {@link Hold} releases it when disposed (`await using`). */
-  hold(): Promise<Hold> {
-    return acquireHold(this);
+    this.#lock.release();
   }
 
   /**
@@ -130,7 +102,7 @@ export class Condition extends LoopBound implements Acquirable {
   notify(n = 1): void {
     requireInteger(n, "notify() n", 0);
     if (!this.locked()) throw new RuntimeError("cannot notify on un-acquired lock");
-    this._notify(n);
+    this.#lot.unpark(n);
   }
 
   /**
@@ -139,32 +111,26 @@ export class Condition extends LoopBound implements Acquirable {
    * @throws RuntimeError if the lock is not held.
    */
   notifyAll(): void {
-    this.notify(this._waiters.length);
+    this.notify(this.#lot.size);
+  }
+
+  /** How many tasks wait to be notified, and the statistics of the underlying lock. */
+  statistics(): ConditionStatistics {
+    return { tasksWaiting: this.#lot.tasksWaiting(), lockStatistics: this.#lock.statistics() };
   }
 
   override toString(): string {
-    const waiters = this._waiters.length;
-    const state = this.locked() ? "locked" : "unlocked";
-    return `<Condition [${waiters > 0 ? `${state}, waiters:${waiters}` : state}]>`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
+    return this.#lot.describe("Condition", this.locked() ? "locked" : "unlocked");
   }
 
   /** @internal */
   _tryAcquire(): boolean {
-    return this._lock._tryAcquire();
-  }
-
-  /** @internal */
-  _acquireSlow(): Promise<true> {
-    return this._lock._acquireSlow();
+    return this.#lock._tryAcquire();
   }
 
   /** @internal */
   _acquireWaiting(onAcquired: () => void, onFailed: (error: unknown) => void): void {
-    this._lock._acquireWaiting(onAcquired, onFailed);
+    this.#lock._acquireWaiting(onAcquired, onFailed);
   }
 
   /**
@@ -196,19 +162,6 @@ export class Condition extends LoopBound implements Acquirable {
     recheck();
   }
 
-  /** @internal Wakes the first `n` waiters not woken yet. */
-  _notify(n: number): void {
-    const waiters = this._waiters;
-    let woken = 0;
-    for (let i = 0; i < waiters.length && woken < n; i++) {
-      const fut = waiters.at(i);
-      if (!fut.done()) {
-        woken++;
-        setResultUnlessDone(fut, false);
-      }
-    }
-  }
-
   /**
    * CPython's `wait()` up to its `await fut`: `onDone` or `onFailed` is called from the
    * wake-up once the lock is held again. Runs in the waiting task's scope.
@@ -221,16 +174,13 @@ export class Condition extends LoopBound implements Acquirable {
     onFailed: (error: unknown) => void,
   ): void {
     if (!this.locked()) throw new RuntimeError("cannot wait on un-acquired lock");
-    const fut = this._newWaiter<boolean>("Condition.wait()");
+    this.#lot.bind(); // refuse another loop while the lock is still held
     this.release();
-    this._waiters.push(fut);
-    const woken = (failed: boolean, error: unknown): void => {
-      this._waiters.remove(fut); // CPython's inner `finally`
-      this.#reacquire(scope, failed, error, onDone, onFailed);
-    };
-    fut.then(
-      () => woken(false, undefined),
-      (error: unknown) => woken(true, error),
+    // The lot's cleanup is CPython's inner `finally`; the handlers go on with its outer one.
+    this.#lot.park(
+      "Condition.wait()",
+      () => this.#reacquire(scope, false, undefined, onDone, onFailed),
+      (error) => this.#reacquire(scope, true, error, onDone, onFailed),
     );
   }
 
@@ -252,7 +202,7 @@ export class Condition extends LoopBound implements Acquirable {
         onDone();
         return;
       }
-      this._notify(1);
+      this.#lot.unpark(1);
       onFailed(error);
     };
     if (this._tryAcquire()) {
@@ -266,13 +216,14 @@ export class Condition extends LoopBound implements Acquirable {
         return;
       }
       // Only CancelledError is retried, so that no other error can make this spin.
-      this._notify(1);
+      this.#lot.unpark(1);
       onFailed(acquireError);
     };
     try {
-      runInScope(scope, () => this._lock._acquireWaiting(settle, acquireFailed));
+      runInScope(scope, () => this.#lock._acquireWaiting(settle, acquireFailed));
     } catch (acquireError) {
       acquireFailed(acquireError);
     }
   }
 }
+inspectAsToString(Condition);

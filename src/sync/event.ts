@@ -1,15 +1,21 @@
 /**
  * `Event`, as asyncio's: a flag that tasks can wait for.
  *
- * Invariants (CPython's): while the flag is set, no waiter is pending (`set()` woke them
- * all); each task blocked in `wait()` has one Future in `_waiters` and removes it itself when
- * it wakes up, whether woken or cancelled.
+ * Invariants (CPython's): while the flag is set, no waiter is parked (`set()` woke them all);
+ * each task blocked in `wait()` has one Waiter in the parking lot and leaves it itself when it
+ * wakes up, whether woken or cancelled.
  */
-import { inspect } from "node:util";
-import { Deque } from "../core/deque.js";
-import type { Future } from "../core/future.js";
-import { setResultUnlessDone } from "../core/future.js";
-import { LoopBound, RESOLVED_TRUE } from "./loopBound.js";
+import { inspectAsToString } from "../core/display.js";
+import { ParkingLot } from "../core/parkingLot.js";
+import { RESOLVED_TRUE } from "../core/resolvers.js";
+
+/** What `Event.statistics()` returns. */
+export interface EventStatistics {
+  /** Whether the flag is set. */
+  readonly isSet: boolean;
+  /** The tasks blocked in `wait()` (or woken and not yet resumed). */
+  readonly tasksWaiting: number;
+}
 
 /**
  * A flag, initially false: `set()` makes it true and wakes every task blocked in `wait()`;
@@ -24,28 +30,25 @@ import { LoopBound, RESOLVED_TRUE } from "./loopBound.js";
  * await asyncio.sleep(1);
  * ready.set();
  */
-export class Event extends LoopBound {
-  /** @internal The Futures of the tasks blocked in `wait()`. */
-  readonly _waiters: Deque<Future<true>> = new Deque();
-  /** @internal */
-  _value = false;
+export class Event {
+  #value = false;
+  readonly #lot = new ParkingLot(this);
 
   /** Whether the flag is set (Python's `is_set()`). */
   isSet(): boolean {
-    return this._value;
+    return this.#value;
   }
 
   /** Sets the flag and wakes every waiting task; later `wait()` calls return at once. */
   set(): void {
-    if (this._value) return;
-    this._value = true;
-    const waiters = this._waiters;
-    for (let i = 0; i < waiters.length; i++) setResultUnlessDone(waiters.at(i), true);
+    if (this.#value) return;
+    this.#value = true;
+    this.#lot.unparkAll();
   }
 
   /** Clears the flag: later `wait()` calls block until `set()` is called again. */
   clear(): void {
-    this._value = false;
+    this.#value = false;
   }
 
   /**
@@ -53,38 +56,29 @@ export class Event extends LoopBound {
    * already is.
    */
   wait(): Promise<true> {
-    return this._value ? RESOLVED_TRUE : this.#waitSlow();
-  }
-
-  override toString(): string {
-    const waiters = this._waiters.length;
-    const state = this._value ? "set" : "unset";
-    return `<Event [${waiters > 0 ? `${state}, waiters:${waiters}` : state}]>`;
-  }
-
-  [inspect.custom](): string {
-    return this.toString();
-  }
-
-  /** CPython's `Event.wait` after its fast path; the wake-up handlers are its `finally`. */
-  #waitSlow(): Promise<true> {
-    let fut: Future<true>;
+    if (this.#value) return RESOLVED_TRUE;
     try {
-      fut = this._newWaiter<true>("Event.wait()");
+      return this.#lot.park("Event.wait()", returnTrue, rethrow);
     } catch (error) {
       return Promise.reject(error);
     }
-    const waiters = this._waiters;
-    waiters.push(fut);
-    return fut.then(
-      () => {
-        waiters.remove(fut);
-        return true;
-      },
-      (error: unknown) => {
-        waiters.remove(fut);
-        throw error;
-      },
-    );
   }
+
+  /** Whether the flag is set and how many tasks wait for it. */
+  statistics(): EventStatistics {
+    return { isSet: this.#value, tasksWaiting: this.#lot.tasksWaiting() };
+  }
+
+  toString(): string {
+    return this.#lot.describe("Event", this.#value ? "set" : "unset");
+  }
+}
+inspectAsToString(Event);
+
+function returnTrue(): true {
+  return true;
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }

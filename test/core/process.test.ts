@@ -105,7 +105,14 @@ describe("SIGINT (test_runners.RunnerTests)", () => {
             main.cancel();
             process.kill(process.pid, "SIGINT");
           });
-          await asyncio.sleep(10);
+          try {
+            await asyncio.sleep(10);
+          } finally {
+            // Python runs a signal handler at once; Node delivers the signal on a later turn of
+            // its loop: keep the cancelled main task pending until the runner's handler has
+            // cancelled it a second time (plain promises are not cancellation points).
+            while (main.cancelling() < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+          }
         });
       } catch (error) {
         console.log("run rejected with " + error.name);

@@ -118,7 +118,7 @@ test("incomparable items are a TypeError and leave the queue unchanged", async (
     assert.throws(() => q.putNowait({ priority: 0 }), TypeError);
     assert.ok((await rejection(q.put(null))) instanceof TypeError);
     assert.equal(q.qsize(), 2);
-    assert.equal(q._unfinishedTasks, 2);
+    assert.equal(q.statistics().unfinishedTasks, 2);
     assert.deepEqual(drain(q), [1, 5]);
 
     const tuples = new asyncio.PriorityQueue<unknown[]>();

@@ -122,11 +122,12 @@ test("get wakes a waiting putter", async () => {
   await runVirtual(async () => {
     const q = new asyncio.Queue<number>(1);
     await q.put(1);
-    const waiter = asyncio.getRunningLoop().createFuture<void>();
-    q._putters.push(waiter);
+    const putter = asyncio.createTask(() => q.put(2));
+    await asyncio.sleep(0);
+    assert.equal(q.statistics().puttersWaiting, 1);
     assert.equal(await q.get(), 1);
-    assert.equal(waiter.done(), true);
-    assert.equal(waiter.result(), undefined);
+    await putter;
+    assert.equal(q.getNowait(), 2);
   });
 });
 
@@ -213,7 +214,7 @@ test("a getter that timed out leaves no waiter behind", async () => {
     const queue = new asyncio.Queue(5);
     const error = await rejection(waitForTimeout(() => queue.get(), 0.1));
     assert.ok(error instanceof asyncio.TimeoutError);
-    assert.equal(queue._getters.length, 0);
+    assert.equal(queue.statistics().gettersWaiting, 0);
   });
 });
 
@@ -321,7 +322,7 @@ test("putNowait on a full queue is QueueFull and changes nothing", () => {
   q.putNowait(1);
   assert.throws(() => q.putNowait(2), asyncio.QueueFull);
   assert.equal(q.qsize(), 1);
-  assert.equal(q._unfinishedTasks, 1);
+  assert.equal(q.statistics().unfinishedTasks, 1);
 });
 
 // mirrors test_queues.QueuePutTests.test_float_maxsize (adapted: see the file comment)
@@ -408,10 +409,10 @@ test("a cancelled putter leaves no waiter behind", async () => {
     queue.putNowait(1);
     const putTask = asyncio.createTask(() => queue.put(1));
     await asyncio.sleep(0);
-    assert.equal(queue._putters.length, 1);
+    assert.equal(queue.statistics().puttersWaiting, 1);
     putTask.cancel();
     assert.ok((await rejection(putTask)) instanceof asyncio.CancelledError);
-    assert.equal(queue._putters.length, 0);
+    assert.equal(queue.statistics().puttersWaiting, 0);
   });
 });
 
@@ -427,7 +428,7 @@ test("a putter cancelled after getNowait took it off the line ends cancelled", a
     // ...so its own removal, when cancelled, finds nothing: that must not matter.
     putTask.cancel();
     assert.ok((await rejection(putTask)) instanceof asyncio.CancelledError);
-    assert.equal(queue._putters.length, 0);
+    assert.equal(queue.statistics().puttersWaiting, 0);
     assert.equal(queue.qsize(), 0);
   });
 });
@@ -438,13 +439,12 @@ for (const [name, QueueClass] of QUEUE_CLASSES) {
     const q = new QueueClass<number>();
     assert.throws(() => q.taskDone(), RangeError);
     assert.throws(() => q.taskDone(), /taskDone\(\) called too many times/);
-    assert.equal(q._unfinishedTasks, 0);
-    assert.equal(q._finished.isSet(), true);
+    assert.equal(q.statistics().unfinishedTasks, 0);
     q.putNowait(1);
     q.getNowait();
     q.taskDone();
     assert.throws(() => q.taskDone(), RangeError);
-    assert.equal(q._unfinishedTasks, 0);
+    assert.equal(q.statistics().unfinishedTasks, 0);
   });
 
   // mirrors test_queues._QueueJoinTestMixin.test_task_done
@@ -484,7 +484,10 @@ for (const [name, QueueClass] of QUEUE_CLASSES) {
   test(`${name}: toString shows unfinished tasks`, () => {
     const q = new QueueClass<number>();
     assert.equal(String(q), `<${name} maxsize=0>`);
-    q._unfinishedTasks = 2;
+    q.putNowait(1);
+    q.putNowait(2);
+    q.getNowait();
+    q.getNowait();
     assert.equal(String(q), `<${name} maxsize=0 tasks=2>`);
   });
 
@@ -631,8 +634,8 @@ test("shutdown wakes every getter and putter", async () => {
     for (const outcome of await settleAll<unknown>([...getters, ...putters])) {
       assert.ok(!outcome.ok && outcome.error instanceof asyncio.QueueShutDown);
     }
-    assert.equal(empty._getters.length, 0);
-    assert.equal(full._putters.length, 0);
+    assert.equal(empty.statistics().gettersWaiting, 0);
+    assert.equal(full.statistics().puttersWaiting, 0);
     assert.equal(full.getNowait(), 0);
   });
 });
@@ -642,7 +645,7 @@ test("shutdown validates its options and changes nothing on bad input", () => {
   q.putNowait(1);
   assert.throws(() => q.shutdown({ immediate: "yes" as unknown as boolean }), TypeError);
   assert.throws(() => q.shutdown(5 as unknown as asyncio.ShutdownOptions), TypeError);
-  assert.equal(q._isShutdown, false);
+  assert.equal(q.statistics().isShutdown, false);
   q.putNowait(2);
   assert.equal(q.qsize(), 2);
 });
@@ -673,7 +676,7 @@ test("for await passes a cancellation through", async () => {
     await asyncio.sleep(1);
     consumer.cancel();
     assert.ok((await rejection(consumer)) instanceof asyncio.CancelledError);
-    assert.equal(q._getters.length, 0);
+    assert.equal(q.statistics().gettersWaiting, 0);
   });
 });
 
@@ -707,7 +710,7 @@ test("a queue created outside any loop refuses to wait from a second loop", asyn
     assert.equal(await q.get(), 2); // an item is ready: no loop needed
     const error = await rejection(q.get());
     assert.ok(error instanceof asyncio.RuntimeError);
-    assert.equal(q._getters.length, 0);
+    assert.equal(q.statistics().gettersWaiting, 0);
   });
 });
 
@@ -723,9 +726,9 @@ test("a full bounded queue refuses a putter from a second loop and stays unchang
   await runVirtual(async () => {
     const error = await rejection(q.put(3));
     assert.ok(error instanceof asyncio.RuntimeError);
-    assert.equal(q._putters.length, 0);
+    assert.equal(q.statistics().puttersWaiting, 0);
     assert.equal(q.qsize(), 1);
-    assert.equal(q._unfinishedTasks, 2);
+    assert.equal(q.statistics().unfinishedTasks, 2);
   });
 });
 

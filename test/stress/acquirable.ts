@@ -7,7 +7,7 @@
  */
 import type * as asyncio from "asyncio-ts";
 import type { Round } from "./harness.js";
-import { check, GrantLog, LONG, liveCount, survive } from "./harness.js";
+import { check, checkLineEmpty, GrantLog, LONG, survive } from "./harness.js";
 
 /** What a round needs to know about the primitive under test. */
 export interface Acquirable {
@@ -41,12 +41,7 @@ export async function acquirableRound(round: Round, subject: Acquirable): Promis
       holders--;
     }
   };
-  const request = <T>(start: (id: number) => T): T =>
-    log.request(
-      () => primitive._waiters?.length ?? 0,
-      () => liveCount(primitive._waiters),
-      start,
-    );
+  const request = <T>(start: (id: number) => T): T => log.request(primitive, start);
   const operation = async (): Promise<void> => {
     await random.pause();
     switch (random.int(0, 3)) {
@@ -101,14 +96,14 @@ export async function acquirableRound(round: Round, subject: Acquirable): Promis
     victims: () => workers,
     meanDelay: random.int(2, 20) / 1000,
     duration: random.int(10, 100) / 1000,
-    wakeRaces: [primitive],
+    wakeRaces: true,
     quiet: () =>
       check(
-        !subject.isFree() || liveCount(primitive._waiters) === 0,
+        !subject.isFree() || primitive.statistics().tasksWaiting === 0,
         `${primitive} is free but a waiter was never woken`,
       ),
   });
   await round.finish();
-  check((primitive._waiters?.length ?? 0) === 0, `waiters left: ${primitive}`);
+  checkLineEmpty(primitive);
   return log;
 }

@@ -50,10 +50,10 @@ test("Barrier: distinct indices per passage, nothing left behind", async () => {
       victims: () => workers,
       meanDelay: random.int(5, 40) / 1000,
       duration: random.int(10, 100) / 1000,
-      wakeRaces: [barrier._cond, barrier._cond._lock],
+      wakeRaces: true,
       quiet: () =>
         check(
-          !barrier._cond.locked(),
+          !barrier.statistics().conditionStatistics.lockStatistics.locked,
           `the barrier's condition is held while every task waits: ${barrier}`,
         ),
     });
@@ -70,9 +70,10 @@ test("Barrier: distinct indices per passage, nothing left behind", async () => {
     stopping = true;
     await barrier.abort();
     await round.finish();
-    check(barrier._count === 0, `count ${barrier._count} at the end`);
+    const { tasksInside, conditionStatistics } = barrier.statistics();
+    check(tasksInside === 0, `${tasksInside} tasks inside at the end`);
     check(barrier.nWaiting === 0, `${barrier.nWaiting} waiting at the end`);
-    check(!barrier._cond.locked(), "the barrier's condition is still locked");
-    check(barrier._cond._waiters.length === 0, `condition waiters left: ${barrier._cond}`);
+    check(!conditionStatistics.lockStatistics.locked, "the barrier's condition is still locked");
+    check(conditionStatistics.tasksWaiting === 0, "tasks left waiting on the barrier's condition");
   });
 });

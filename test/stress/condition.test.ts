@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
-import { check, LONG, liveCount, stressRounds, survive } from "./harness.js";
+import { check, checkLineEmpty, LONG, stressRounds, survive } from "./harness.js";
 
 test("Condition: notifications never lost, the lock always re-acquired", async () => {
   await stressRounds("Condition", { short: 40, long: 1500 }, async (round) => {
@@ -82,15 +82,16 @@ test("Condition: notifications never lost, the lock always re-acquired", async (
       victims: () => consumers,
       meanDelay: random.int(2, 20) / 1000,
       duration: random.int(10, 100) / 1000,
-      wakeRaces: [cond, cond._lock],
+      wakeRaces: true,
       quiet: () => {
+        const { tasksWaiting, lockStatistics } = cond.statistics();
         check(
-          units === 0 || liveCount(cond._waiters) === 0,
+          units === 0 || tasksWaiting === 0,
           `${units} unit(s) left while a consumer waits un-notified: ${cond}`,
         );
         check(
-          cond.locked() || liveCount(cond._lock._waiters) === 0,
-          `the lock is free but a waiter was never woken: ${cond._lock}`,
+          lockStatistics.locked || lockStatistics.tasksWaiting === 0,
+          `the lock is free but a waiter was never woken: ${cond}`,
         );
       },
     });
@@ -113,7 +114,7 @@ test("Condition: notifications never lost, the lock always re-acquired", async (
       `${produced} produced, ${consumed} consumed, ${units} left`,
     );
     check(!cond.locked(), "the lock is still held at the end");
-    check(cond._waiters.length === 0, `waiters left: ${cond}`);
-    check((cond._lock._waiters?.length ?? 0) === 0, `lock waiters left: ${cond._lock}`);
+    checkLineEmpty(cond);
+    check(cond.statistics().lockStatistics.tasksWaiting === 0, `lock waiters left: ${cond}`);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { getEventListeners } from "node:events";
 import * as asyncio from "asyncio-ts";
+import { setWakeHook, waitedOn } from "#internal/core/introspect.js";
 import { runVirtual } from "../helpers.js";
 
 /** Whether the long run was asked for. */
@@ -75,8 +76,8 @@ export interface Round {
     meanDelay: number;
     duration: number;
     quiet?: () => void;
-    /** Primitives whose waiters' tasks are also cancelled, at random, as they are woken. */
-    wakeRaces?: readonly WaiterSource[];
+    /** Also cancel victims, at random, in the very step a primitive wakes them. */
+    wakeRaces?: boolean;
   }): void;
   /** Waits until every tracked task has ended; fails, naming them, if some never do. */
   finish(): Promise<void>;
@@ -133,13 +134,13 @@ async function runRound(seed: number, scenario: (round: Round) => Promise<void>)
       tracked.push(task as asyncio.Task<unknown>);
       return task;
     },
-    chaos({ victims, meanDelay, duration, quiet, wakeRaces = [] }) {
+    chaos({ victims, meanDelay, duration, quiet, wakeRaces = false }) {
       const loop = asyncio.getRunningLoop();
       const end = loop.time() + duration;
-      for (const source of wakeRaces) {
+      if (wakeRaces) {
         raceWakeUps(
-          source,
-          (task) => loop.time() < end && victims().includes(task) && random.chance(0.3),
+          (waiter) => victims().find((task) => waitedOn(task) === waiter),
+          () => loop.time() < end && random.chance(0.3),
         );
       }
       const meanMs = Math.max(1, Math.round(meanDelay * 1000));
@@ -148,7 +149,7 @@ async function runRound(seed: number, scenario: (round: Round) => Promise<void>)
         const pending = victims().filter((task) => !task.done());
         // Prefer a task that was just woken and has not resumed yet: the race each waiting
         // method must handle by passing its wake-up on.
-        const woken = pending.filter((task) => task._futWaiter?.done() === true);
+        const woken = pending.filter((task) => waitedOn(task)?.done() === true);
         const targets = woken.length > 0 && random.chance(0.7) ? woken : pending;
         if (targets.length > 0) random.pick(targets).cancel();
         schedule();
@@ -178,7 +179,9 @@ async function runRound(seed: number, scenario: (round: Round) => Promise<void>)
   try {
     await scenario(round);
     await round.finish();
+    setWakeHook(null);
   } catch (error) {
+    setWakeHook(null);
     // Stop every task, the resilient ones included, so that the loop can close.
     aborting = true;
     for (const task of tracked) task.cancel();
@@ -190,28 +193,19 @@ async function runRound(seed: number, scenario: (round: Round) => Promise<void>)
 /** A failed round is being torn down: `survive` lets cancellations through. */
 let aborting = false;
 
-/** A primitive, seen through the one internal method the wake-up races hook. */
-export interface WaiterSource {
-  _newWaiter(operation: string): asyncio.Future<unknown>;
-}
-
 /**
- * Makes `source` cancel the task of a waiter in the very step the waiter is woken, when
- * `strike(task)` says so: the task then resumes with a CancelledError although it was handed
+ * Cancels the task parked on a waiter in the very step a primitive wakes it, when `strike()`
+ * says so: the task then resumes with a CancelledError although it was handed
  * the resource, and the primitive must pass the wake-up on (CPython's hardest race).
  */
-function raceWakeUps(source: WaiterSource, strike: (task: asyncio.Task<unknown>) => boolean): void {
-  const newWaiter = source._newWaiter.bind(source);
-  source._newWaiter = (operation: string) => {
-    const waiter = newWaiter(operation);
-    const task = asyncio.currentTask();
-    const resolve = waiter._resolve.bind(waiter);
-    waiter._resolve = (value: unknown): void => {
-      resolve(value);
-      if (task !== null && strike(task)) task.cancel();
-    };
-    return waiter;
-  };
+function raceWakeUps(
+  taskOf: (waiter: asyncio.Future<unknown>) => asyncio.Task<unknown> | undefined,
+  strike: () => boolean,
+): void {
+  setWakeHook((waiter) => {
+    const task = taskOf(waiter);
+    if (task !== undefined && strike()) task.cancel();
+  });
 }
 
 /**
@@ -260,7 +254,7 @@ async function awaitAll(tasks: readonly asyncio.Task<unknown>[]): Promise<void> 
   watchdog.cancel();
   const stuck = tasks.filter((task) => !task.done());
   if (stuck.length > 0) {
-    const lines = stuck.map((task) => `${task} waits on ${String(task._futWaiter)}`);
+    const lines = stuck.map((task) => `${task} waits on ${String(waitedOn(task))}`);
     for (const task of stuck) task.cancel();
     throw new Error(`tasks left behind:\n  ${lines.join("\n  ")}`);
   }
@@ -296,16 +290,17 @@ export class GrantLog {
   readonly #granted: number[] = [];
 
   /**
-   * Makes request number `id`: `start(id)` begins the acquisition; `line()` tells how many
-   * waiters the primitive holds and `liveWaiters()` how many of them are not cancelled.
+   * Makes request number `id` on `primitive`: `start(id)` begins the acquisition. A request
+   * that queued made the line longer (its waiter may be cancelled at once, by a cancellation
+   * already requested); one that did not must have found no task waiting.
    */
-  request<T>(line: () => number, liveWaiters: () => number, start: (id: number) => T): T {
+  request<T>(primitive: asyncio.Lock | asyncio.Semaphore, start: (id: number) => T): T {
     const id = this.#next++;
-    const before = line();
-    const live = liveWaiters();
+    const before = lineLength(primitive);
+    const waiting = primitive.statistics().tasksWaiting;
     const result = start(id);
-    if (line() > before) this.#queued.add(id);
-    else check(live === 0, `request ${id} went past ${live} live waiter(s)`);
+    if (lineLength(primitive) > before) this.#queued.add(id);
+    else check(waiting === 0, `request ${id} went past ${waiting} waiting task(s)`);
     return result;
   }
 
@@ -323,15 +318,19 @@ export class GrantLog {
   }
 }
 
-/** How many of `waiters` are not cancelled. */
-export function liveCount(
-  waiters: { length: number; at(i: number): asyncio.Future<unknown> } | null,
-): number {
-  let live = 0;
-  for (let i = 0; i < (waiters?.length ?? 0); i++) {
-    if (!waiters?.at(i).cancelled()) live++;
-  }
-  return live;
+/**
+ * The length of `primitive`'s line as its text (asyncio's repr) shows it: every waiter in line,
+ * the cancelled ones that have not left yet included (`tasksWaiting` leaves those out).
+ */
+function lineLength(primitive: object): number {
+  const match = /waiters:(\d+)/.exec(String(primitive));
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** Fails unless `primitive` has nobody in line any more, not even a cancelled waiter. */
+export function checkLineEmpty(primitive: object): void {
+  const text = String(primitive);
+  check(!/waiters:|getters\[|putters\[/.test(text), `waiters left: ${text}`);
 }
 
 /** Throws `message` unless `condition` holds. */

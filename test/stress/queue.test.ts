@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
-import { check, LONG, liveCount, stressRounds, survive } from "./harness.js";
+import { check, checkLineEmpty, LONG, stressRounds, survive } from "./harness.js";
 
 /** An item: which producer made it, and its number there (increasing per producer). */
 interface Item {
@@ -101,20 +101,18 @@ for (const [name, make] of KINDS) {
         round.spawn(consumer(c), `consumer-${c}`),
       );
       const settled = (): void => {
+        const { gettersWaiting, puttersWaiting } = q.statistics();
         check(
-          q.empty() || liveCount(q._getters) === 0,
+          q.empty() || gettersWaiting === 0,
           `a getter waits while ${q.qsize()} item(s) are queued: ${q}`,
         );
-        check(
-          q.full() || liveCount(q._putters) === 0,
-          `a putter waits while the queue has room: ${q}`,
-        );
+        check(q.full() || puttersWaiting === 0, `a putter waits while the queue has room: ${q}`);
       };
       round.chaos({
         victims: () => [...producers, ...consumers],
         meanDelay: random.int(2, 20) / 1000,
         duration: random.int(10, 100) / 1000,
-        wakeRaces: [q],
+        wakeRaces: true,
         quiet: settled,
       });
       // Let everything settle: the cancellations are over and nothing else runs after this.
@@ -137,8 +135,9 @@ for (const [name, make] of KINDS) {
           `${dropped} dropped by the shutdown`,
       );
       for (const item of delivered) check(putOk.has(item), "an item delivered but never put");
-      check(q._unfinishedTasks === remaining.length, `unfinished ${q._unfinishedTasks}`);
-      check(q._getters.length === 0 && q._putters.length === 0, `waiters left: ${q}`);
+      const { unfinishedTasks } = q.statistics();
+      check(unfinishedTasks === remaining.length, `unfinished ${unfinishedTasks}`);
+      checkLineEmpty(q);
     });
   });
 }

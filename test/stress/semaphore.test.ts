@@ -17,13 +17,15 @@ for (const Kind of [asyncio.Semaphore, asyncio.BoundedSemaphore]) {
         primitive: sem,
         checkEntry(holders) {
           check(holders <= permits, `${holders} holders of ${permits} permits`);
-          check(sem._value + holders <= permits, `value ${sem._value} with ${holders} holders`);
+          const { value } = sem.statistics();
+          check(value + holders <= permits, `value ${value} with ${holders} holders`);
         },
-        isFree: () => sem._value > 0,
+        isFree: () => sem.statistics().value > 0,
         maxWorkers: 9,
       });
       log.checkFifo(`${Kind.name} grants`);
-      check(sem._value === permits, `permits not conserved: ${sem._value} of ${permits}`);
+      const { value } = sem.statistics();
+      check(value === permits, `permits not conserved: ${value} of ${permits}`);
     });
   });
 }

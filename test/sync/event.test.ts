@@ -64,7 +64,7 @@ test("a cancelled wait leaves no waiter behind", async () => {
     const wait = asyncio.createTask(() => ev.wait());
     asyncio.getRunningLoop().callSoon(() => wait.cancel());
     assert.ok((await rejection(wait)) instanceof asyncio.CancelledError);
-    assert.equal(ev._waiters.length, 0);
+    assert.equal(ev.statistics().tasksWaiting, 0);
   });
 });
 
@@ -97,11 +97,11 @@ test("a waiter woken by set still returns after an immediate clear", async () =>
     assert.equal(ev.isSet(), false);
     ev.set();
     ev.set();
-    assert.equal(ev._waiters.length, 1);
+    assert.equal(ev.statistics().tasksWaiting, 1);
 
     await asyncio.sleep(0);
     assert.deepEqual(result, [1]);
-    assert.equal(ev._waiters.length, 0);
+    assert.equal(ev.statistics().tasksWaiting, 0);
     assert.equal(t.done(), true);
     assert.equal(t.result(), true);
   });
@@ -133,6 +133,6 @@ test("an event created outside any loop binds to the loop it is first waited on"
     ev.clear();
     const error = await rejection(ev.wait());
     assert.ok(error instanceof asyncio.RuntimeError);
-    assert.equal(ev._waiters.length, 0);
+    assert.equal(ev.statistics().tasksWaiting, 0);
   });
 });

@@ -11,7 +11,7 @@ import { rejection, runVirtual } from "../helpers.js";
 import { joinAll, settleAll, waitForTimeout } from "../syncHelpers.js";
 
 function waiterCount(sem: asyncio.Semaphore): number {
-  return sem._waiters?.length ?? 0;
+  return sem.statistics().tasksWaiting;
 }
 
 // mirrors test_locks.SemaphoreTests.test_initial_value_zero
@@ -39,10 +39,10 @@ test("toString shows the value and the waiters", async () => {
 test("a Semaphore is not awaitable and starts with one permit", async () => {
   await runVirtual(async () => {
     const sem = new asyncio.Semaphore();
-    assert.equal(sem._value, 1);
+    assert.equal(sem.statistics().value, 1);
     assert.equal("then" in sem, false);
     assert.equal(sem.locked(), false);
-    assert.equal(sem._value, 1);
+    assert.equal(sem.statistics().value, 1);
   });
 });
 
@@ -75,19 +75,19 @@ test("acquire takes permits, then queues; releases hand them to waiters", async 
     assert.deepEqual(result, [1]);
     assert.equal(sem.locked(), true);
     assert.equal(waiterCount(sem), 2);
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
 
     const t4 = asyncio.createTask(c(4));
     sem.release();
     sem.release();
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
 
     await asyncio.sleep(0);
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
     assert.equal(result.length, 3);
     assert.equal(sem.locked(), true);
     assert.equal(waiterCount(sem), 1);
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
 
     assert.equal(t1.done(), true);
     assert.equal(t1.result(), true);
@@ -108,7 +108,7 @@ test("a waiter cancelled in acquire leaves the line", async () => {
     asyncio.getRunningLoop().callSoon(() => acquire.cancel());
     assert.ok((await rejection(acquire)) instanceof asyncio.CancelledError);
     assert.equal(waiterCount(sem), 0);
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
   });
 });
 
@@ -175,11 +175,11 @@ test("releasing a BoundedSemaphore beyond its value is a RangeError and changes 
     const sem = new asyncio.BoundedSemaphore();
     assert.throws(() => sem.release(), RangeError);
     assert.throws(() => sem.release(), /BoundedSemaphore released too many times/);
-    assert.equal(sem._value, 1);
+    assert.equal(sem.statistics().value, 1);
     await sem.acquire();
     sem.release();
     assert.throws(() => sem.release(), RangeError);
-    assert.equal(sem._value, 1);
+    assert.equal(sem.statistics().value, 1);
     assert.equal(sem.locked(), false);
   });
 });
@@ -281,10 +281,10 @@ test("a successful acquire wakes the waiters queued behind it by FIFO", async ()
     };
     const t1 = asyncio.createTask(async () => {
       // The first task waits at once; c2 wakes it.
-      assert.equal(sem._value, 0);
+      assert.equal(sem.statistics().value, 0);
       await sem.acquire();
       // Every waiting task has been woken by now.
-      assert.equal(sem._value, 0);
+      assert.equal(sem.statistics().value, 0);
       // A fourth task, which must run after c3, not c2.
       t4 = asyncio.createTask(c4);
       result.push(1);
@@ -295,7 +295,7 @@ test("a successful acquire wakes the waiters queued behind it by FIFO", async ()
       sem.release();
       sem.release();
       sem.release();
-      assert.equal(sem._value, 2);
+      assert.equal(sem.statistics().value, 2);
       // Locked: c1 has not woken up yet.
       assert.equal(sem.locked(), true);
       await sem.acquire();
@@ -310,7 +310,7 @@ test("a successful acquire wakes the waiters queued behind it by FIFO", async ()
     });
     await asyncio.sleep(0);
     // Three tasks in line; the first has not woken up yet.
-    assert.equal(sem._value, 2);
+    assert.equal(sem.statistics().value, 2);
     assert.equal(waiterCount(sem), 3);
     await asyncio.sleep(0);
     await joinAll([t1, t2, t3]);
@@ -326,12 +326,12 @@ test("with() and hold() take a permit and give it back however the body ends", a
     const boom = new Error("boom");
     assert.equal(
       await sem.with(async () => {
-        assert.equal(sem._value, 1);
+        assert.equal(sem.statistics().value, 1);
         return "done";
       }),
       "done",
     );
-    assert.equal(sem._value, 2);
+    assert.equal(sem.statistics().value, 2);
     assert.equal(
       await rejection(
         sem.with(async () => {
@@ -340,13 +340,13 @@ test("with() and hold() take a permit and give it back however the body ends", a
       ),
       boom,
     );
-    assert.equal(sem._value, 2);
+    assert.equal(sem.statistics().value, 2);
     {
       await using _a = await sem.hold();
       await using _b = await sem.hold();
       assert.equal(sem.locked(), true);
     }
-    assert.equal(sem._value, 2);
+    assert.equal(sem.statistics().value, 2);
   });
 });
 
@@ -355,7 +355,7 @@ test("with() on a BoundedSemaphore reports an over-release made inside", async (
     const sem = new asyncio.BoundedSemaphore(1);
     const error = await rejection(sem.with(() => sem.release()));
     assert.ok(error instanceof RangeError);
-    assert.equal(sem._value, 1);
+    assert.equal(sem.statistics().value, 1);
   });
 });
 
@@ -369,7 +369,7 @@ test("a free permit is taken without a loop iteration", async () => {
     for (let i = 0; i < 5; i++) await sem.acquire();
     for (let i = 0; i < 5; i++) sem.release();
     assert.equal(otherRan, false);
-    assert.equal(sem._waiters, null);
+    assert.equal(String(sem), "<Semaphore [unlocked, value:5]>");
   });
 });
 
@@ -385,6 +385,6 @@ test("a semaphore refuses to wait from a second loop", async () => {
     const error = await rejection(sem.acquire());
     assert.ok(error instanceof asyncio.RuntimeError);
     assert.equal(waiterCount(sem), 0);
-    assert.equal(sem._value, 0);
+    assert.equal(sem.statistics().value, 0);
   });
 });
