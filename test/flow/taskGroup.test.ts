@@ -905,3 +905,21 @@ for (const eager of [false, true]) {
       await asyncio.sleep(0);
     }));
 }
+
+// mirrors test_taskgroups.TestEagerTaskTaskGroup.test_name (gh-128308: the name reaches the
+// task factory, so an eager child already has it during its first step)
+test("an eager child runs its first step under the name it was given", () =>
+  runVirtual(async () => {
+    asyncio.getRunningLoop().setTaskFactory(asyncio.eagerTaskFactory);
+    let name: string | undefined;
+    await asyncio.taskGroup(async (tg) => {
+      tg.createTask(
+        async () => {
+          name = asyncio.currentTask()?.getName();
+        },
+        { name: "example name" },
+      );
+      assert.equal(name, "example name"); // set before createTask() returned: the step was eager
+    });
+    assert.equal(name, "example name");
+  }));
