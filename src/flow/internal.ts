@@ -50,7 +50,12 @@ class ChildDone implements Runnable {
   }
 }
 
-/** Calls `watcher._childDone(child)` through the loop once the pending `child` completes. */
+/**
+ * Calls `watcher._childDone(child)` through the loop once `child` completes (soon, if it
+ * already has: like `addDoneCallback`, never synchronously).
+ */
 export function watchChild(child: Future<unknown>, watcher: ChildWatcher): void {
-  child._addCallback(new ChildDone(watcher, child));
+  const callback = new ChildDone(watcher, child);
+  if (child.done()) child._loop._schedule(callback);
+  else child._addCallback(callback);
 }

@@ -14,9 +14,10 @@
  * cannot be used before it started, entered twice, or left open: the only misuse left is to
  * keep it and call `createTask()` after the group finished, which throws a `RuntimeError`.
  *
- * Invariants: `#tasks` holds the children not done yet; `#exiting` is set once the body ended;
- * the group is finished when it is exiting and `#tasks` is empty; `#aborting` is set once the
- * children were cancelled, and no child can be added after that.
+ * Invariants: `#tasks` holds the children whose done callback has not run yet (an eager child
+ * may be done already); `#exiting` is set once the body ended; the group is finished when it
+ * is exiting and `#tasks` is empty; `#aborting` is set once the children were cancelled, and
+ * no child can be added after that.
  */
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "../core/errors.js";
 import { ExceptionGroup } from "../core/exceptionGroup.js";
@@ -80,12 +81,12 @@ export class TaskGroup implements ChildWatcher {
     }
     if (this.#aborting) throw new RuntimeError(`TaskGroup ${this} is shutting down`);
     const task = this.#loop.createTask(fn, options);
-    if (task.done()) {
-      this._childDone(task as Task<unknown>);
-    } else {
-      this.#tasks.add(task as Task<unknown>);
-      watchChild(task, this);
-    }
+    // gh-128550: a child that is already done (eager, it failed in its first step) still
+    // reports through the loop, never from here. Scenario: eager child B creates C, which
+    // fails at once; handled now, the group would abort while B is not yet among its
+    // children, and B would run on uncancelled. Reported later, B is there and is cancelled.
+    this.#tasks.add(task as Task<unknown>);
+    watchChild(task, this);
     return task;
   }
 

@@ -844,3 +844,82 @@ test("under the eager task factory, a child that fails at once aborts the group"
     assert.ok(siblingCancelled);
     assert.equal(asyncio.currentTask()?.cancelling(), 0);
   }));
+
+// CPython runs its TaskGroup tests under the default loop (TestTaskGroup) and again under the
+// eager task factory (TestEagerTaskTaskGroup); these two came with gh-128550 and run under both.
+for (const eager of [false, true]) {
+  const suite = eager ? "TestEagerTaskTaskGroup" : "TestTaskGroup";
+  const label = eager ? " (eager task factory)" : "";
+
+  // mirrors test_taskgroups.TestTaskGroup.test_cancels_task_if_created_during_creation
+  // and test_taskgroups.TestEagerTaskTaskGroup.test_cancels_task_if_created_during_creation
+  test(`a child whose own child fails while it is being created is cancelled${label}`, () =>
+    runVirtual(async () => {
+      if (eager) asyncio.getRunningLoop().setTaskFactory(asyncio.eagerTaskFactory);
+      let ran = false;
+      let cancelledAt = "";
+      // Fails in its first step (synchronously, so an eager task is done inside createTask).
+      const thirdTask = (() => {
+        throw new MyExc("third task failed");
+      }) as unknown as () => Promise<void>;
+      const error = await rejection(
+        asyncio.taskGroup(async (tg) => {
+          const secondTask = async () => {
+            tg.createTask(thirdTask);
+            try {
+              cancelledAt = "first sleep(0)"; // eager tasks are cancelled here
+              await asyncio.sleep(0);
+              cancelledAt = "second sleep(0)"; // lazy tasks are cancelled here
+              await asyncio.sleep(0);
+              cancelledAt = "not cancelled";
+            } catch (e) {
+              assert.ok(e instanceof asyncio.CancelledError, `${suite}: ${e}`);
+              ran = true;
+            }
+          };
+          tg.createTask(secondTask);
+        }),
+      );
+      assert.ok(ran, `${suite}: second task was not cancelled`);
+      assert.equal(cancelledAt, eager ? "first sleep(0)" : "second sleep(0)");
+      assert.deepEqual(errorTypes(error), new Set([MyExc]));
+      assert.equal(asyncio.currentTask()?.cancelling(), 0);
+    }));
+
+  // mirrors test_taskgroups.TestTaskGroup.test_cancellation_does_not_leak_out_of_tg
+  // and test_taskgroups.TestEagerTaskTaskGroup.test_cancellation_does_not_leak_out_of_tg
+  test(`a child that fails at once leaves no cancellation behind the group${label}`, () =>
+    runVirtual(async () => {
+      if (eager) asyncio.getRunningLoop().setTaskFactory(asyncio.eagerTaskFactory);
+      const throwError = (() => {
+        throw new MyExc("at once");
+      }) as unknown as () => Promise<void>;
+      const error = await rejection(
+        asyncio.taskGroup(async (tg) => {
+          tg.createTask(throwError);
+        }),
+      );
+      assert.deepEqual(errorTypes(error), new Set([MyExc]));
+      assert.equal(asyncio.currentTask()?.cancelling(), 0);
+      // A cancellation that leaked out of the group would land here.
+      await asyncio.sleep(0);
+    }));
+}
+
+// mirrors test_taskgroups.TestEagerTaskTaskGroup.test_name (gh-128308: the name reaches the
+// task factory, so an eager child already has it during its first step)
+test("an eager child runs its first step under the name it was given", () =>
+  runVirtual(async () => {
+    asyncio.getRunningLoop().setTaskFactory(asyncio.eagerTaskFactory);
+    let name: string | undefined;
+    await asyncio.taskGroup(async (tg) => {
+      tg.createTask(
+        async () => {
+          name = asyncio.currentTask()?.getName();
+        },
+        { name: "example name" },
+      );
+      assert.equal(name, "example name"); // set before createTask() returned: the step was eager
+    });
+    assert.equal(name, "example name");
+  }));
