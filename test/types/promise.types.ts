@@ -1,7 +1,8 @@
 /**
  * Compile-time checks that Futures, Tasks and GatheringFutures fit wherever a promise is
  * expected: they have `then`, `catch`, `finally` and `[Symbol.toStringTag]`, so TypeScript
- * takes them as `Promise<T>`. `npm run typecheck` compiles this file; nothing here runs.
+ * takes them as `Promise<T>`; and of the low-level loop's runs. `npm run typecheck` compiles
+ * this file; nothing here runs.
  */
 import * as asyncio from "asyncio-ts";
 
@@ -35,6 +36,21 @@ export async function typeChecks(): Promise<void> {
   expectType<typeof passed, [number, string]>(true);
   const fromCatch: Promise<string> = future.catch((error: unknown) => String(error));
   void [gathering, fromCatch];
+
+  // The low-level loop keeps the value type of what it runs.
+  const loop: asyncio.EventLoop = asyncio.getEventLoop();
+  const ran = await loop.runUntilComplete(async () => 1);
+  expectType<typeof ran, number>(true);
+  const ranTask = await loop.runUntilComplete(asyncio.createTask(async () => "t"));
+  expectType<typeof ranTask, string>(true);
+  const ranPromise = await loop.runUntilComplete(Promise.resolve(true));
+  expectType<typeof ranPromise, boolean>(true);
+  const forever: Promise<void> = loop.runForever();
+  void forever;
+  // @ts-expect-error a function that takes arguments is not a coroutine function
+  await loop.runUntilComplete((n: number) => Promise.resolve(n));
+  const unknownValue: unknown = ran;
+  if (asyncio.isCoroutineFunction(unknownValue)) void unknownValue();
 
   // @ts-expect-error the value type still counts
   const wrong: Promise<string> = asyncio.createTask(async () => 1);
