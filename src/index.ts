@@ -16,6 +16,7 @@ export type { AlarmHost, Clock } from "./core/clock.js";
 export { MonotonicClock } from "./core/clock.js";
 export type { ContextVarOptions } from "./core/context.js";
 export { Context, ContextVar, copyContext, Token } from "./core/context.js";
+export { isCoroutineFunction } from "./core/coroutines.js";
 export type { BlockedTask } from "./core/deadlock.js";
 export { DeadlockError } from "./core/deadlock.js";
 export type { Duration } from "./core/durations.js";
@@ -29,6 +30,7 @@ export {
   RuntimeError,
   TimeoutError,
 } from "./core/errors.js";
+export { getEventLoop, newEventLoop, setEventLoop } from "./core/events.js";
 export type { ExceptionMatcher } from "./core/exceptionGroup.js";
 export { ExceptionGroup } from "./core/exceptionGroup.js";
 export type { DoneCallbackOptions, FutureOptions } from "./core/future.js";

@@ -2,6 +2,7 @@
  * Turning the awaitables JavaScript has into Futures: `wrap(promise)` and `ensureFuture(aw)`.
  */
 import { Future, PENDING } from "./future.js";
+import type { EventLoop } from "./loop.js";
 import { getRunningLoop } from "./scope.js";
 import type { CoroutineFunction } from "./task.js";
 import { createTask } from "./task.js";
@@ -31,7 +32,14 @@ export function wrap<T>(promise: PromiseLike<T>): Future<T> {
   if (!isPromiseLike(promise)) {
     throw new TypeError(`wrap() expects a promise, got ${describeValue(promise)}`);
   }
-  const loop = getRunningLoop();
+  return wrapOn(getRunningLoop(), promise);
+}
+
+/**
+ * @internal `wrap(promise)` on `loop`, running or not (`loop.runUntilComplete(promise)`); the
+ * caller checked that `promise` is a thenable and not a Future.
+ */
+export function wrapOn<T>(loop: EventLoop, promise: PromiseLike<T>): Future<T> {
   const future = loop.createFuture<T>();
   loop._beginExternalWait();
   let counted = true;

@@ -28,15 +28,21 @@ export class DeadlockError extends Error {
   /** The tasks that were blocked, the main task first. */
   readonly blocked: readonly BlockedTask[];
 
-  constructor(blocked: readonly BlockedTask[]) {
+  /**
+   * @param blocked the blocked tasks, the main task first.
+   * @param what what can never happen ("the main task can never finish" by default).
+   */
+  constructor(blocked: readonly BlockedTask[], what = "the main task can never finish") {
     const lines = blocked.map(({ task, waitsOn }) =>
       waitsOn === null
         ? `  ${task} waits on a promise outside the library (wrap() it to make it visible)`
         : `  ${task} waits on ${waitsOn}`,
     );
     super(
-      "deadlock: the main task can never finish; every task waits and nothing " +
-        `(timer, I/O, worker) is pending:\n${lines.join("\n")}`,
+      lines.length === 0
+        ? `deadlock: ${what}; no task is left and nothing (timer, I/O, worker) is pending`
+        : `deadlock: ${what}; every task waits and nothing ` +
+            `(timer, I/O, worker) is pending:\n${lines.join("\n")}`,
     );
     this.blocked = blocked;
   }
@@ -47,9 +53,10 @@ Object.defineProperty(DeadlockError.prototype, "name", {
   configurable: true,
 });
 
-/** The blocked tasks of `loop`, `first` (the main task) first. */
-export function blockedTasks(loop: EventLoop, first: Task<unknown>): BlockedTask[] {
-  const tasks = [first, ...[...loop._tasks].filter((task) => task !== first)];
+/** The blocked tasks of `loop`, `first` (the main task, if there is one) first. */
+export function blockedTasks(loop: EventLoop, first: Task<unknown> | null): BlockedTask[] {
+  const others = [...loop._tasks].filter((task) => task !== first);
+  const tasks = first === null ? others : [first, ...others];
   return tasks.filter((task) => !task.done()).map((task) => ({ task, waitsOn: task._futWaiter }));
 }
 
@@ -57,23 +64,41 @@ export function blockedTasks(loop: EventLoop, first: Task<unknown>): BlockedTask
  * Runs `loop` until `future` is done, like `loop._runUntilComplete`, but if Node runs out of
  * work first (its 'beforeExit'), stops the loop and throws a DeadlockError about `main`.
  */
-export async function runUntilCompleteOrDeadlock(
+export function runUntilCompleteOrDeadlock(
   loop: EventLoop,
   future: Future<unknown>,
   main: Task<unknown>,
 ): Promise<void> {
+  return runOrDeadlock(loop, () => loop._runUntilComplete(future), future, main);
+}
+
+/**
+ * Awaits `running`, which runs `loop` until `future` is done (`null`: until `loop.stop()`),
+ * but if Node runs out of work first (its 'beforeExit'), stops the loop and throws a
+ * DeadlockError about `main` (`null`: no main task, every blocked task is listed) saying
+ * `what` can never happen.
+ */
+export async function runOrDeadlock(
+  loop: EventLoop,
+  running: () => Promise<void>,
+  future: Future<unknown> | null,
+  main: Task<unknown> | null,
+  what?: string,
+): Promise<void> {
   let deadlock: DeadlockError | null = null;
   const onBeforeExit = (): void => {
-    if (future.done() || deadlock !== null) return;
-    deadlock = new DeadlockError(blockedTasks(loop, main));
+    if (future?.done() || deadlock !== null) return;
+    deadlock = new DeadlockError(blockedTasks(loop, main), what);
     loop.stop();
   };
   process.on("beforeExit", onBeforeExit);
   try {
-    await loop._runUntilComplete(future);
+    await running();
   } catch (error) {
     throw deadlock ?? error;
   } finally {
     process.off("beforeExit", onBeforeExit);
   }
+  // runForever() resolves when stopped: the deadlock stopped it.
+  if (deadlock !== null) throw deadlock;
 }

@@ -224,6 +224,47 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return promise;
   }
 
+  /**
+   * As a promise's `catch`: `then(undefined, onRejected)`, so awaiting it still parks the task
+   * on this Future, and cancelling the task cancels the Future (`onRejected` then receives the
+   * task's `CancelledError`, as a `catch` around `await future` would).
+   *
+   * @example
+   * const value = await asyncio.createTask(work).catch((error) => fallback(error));
+   */
+  catch<R = never>(onRejected?: OnRejected<R>): Promise<T | R> {
+    checkHandler(onRejected, "catch");
+    return this.then(undefined, onRejected);
+  }
+
+  /**
+   * As a promise's `finally`: runs `onFinally` once the Future is done, then passes its outcome
+   * on (a value, an error or a cancellation) unless `onFinally` throws or returns a rejected
+   * promise. Goes through `then`, so awaiting it parks the task on this Future.
+   *
+   * @example
+   * const page = await asyncio.createTask(fetchPage).finally(() => spinner.stop());
+   */
+  finally(onFinally?: (() => unknown) | null): Promise<T> {
+    checkHandler(onFinally, "finally");
+    if (typeof onFinally !== "function") return this.then();
+    return this.then(
+      (value) => Promise.resolve(onFinally()).then(() => value),
+      (error: unknown) =>
+        Promise.resolve(onFinally()).then(() => {
+          throw error;
+        }),
+    );
+  }
+
+  /**
+   * `Object.prototype.toString` names the class (`[object Task]`); with `then`, `catch` and
+   * `finally`, it makes a Future assignable to `Promise<T>` in TypeScript.
+   */
+  get [Symbol.toStringTag](): string {
+    return this.constructor.name;
+  }
+
   toString(): string {
     return `<${this.constructor.name} ${this._describeState()}>`;
   }
@@ -360,6 +401,13 @@ export function isFuture(value: unknown): value is Future<unknown> {
 /** @internal Sets `future`'s result unless it is already done (e.g. cancelled). */
 export function setResultUnlessDone<T>(future: Future<T>, value: T): void {
   if (future._state === PENDING) future._resolve(value);
+}
+
+/** `catch` and `finally` take a function, or nothing (`undefined`/`null`), as a promise's do. */
+function checkHandler(handler: unknown, method: string): void {
+  if (handler !== undefined && handler !== null && typeof handler !== "function") {
+    throw new TypeError(`${method}() expects a function, got ${describeValue(handler)}`);
+  }
 }
 
 function describeError(error: unknown): string {

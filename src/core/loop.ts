@@ -18,16 +18,17 @@
  * earliest timer (or none, without timers), or an iteration is scheduled.
  */
 import { inspect } from "node:util";
+import { wrapOn } from "./awaitable.js";
 import type { AlarmHost, Clock } from "./clock.js";
 import { MonotonicClock } from "./clock.js";
 import type { VarMap } from "./context.js";
 import { Context, currentVars } from "./context.js";
+import { runOrDeadlock } from "./deadlock.js";
 import { Deque } from "./deque.js";
 import { inspectAsToString } from "./display.js";
 import { toLoopTime, toSeconds } from "./durations.js";
 import { RuntimeError } from "./errors.js";
-import type { Future } from "./future.js";
-import { createLoopFuture, PENDING } from "./future.js";
+import { createLoopFuture, Future, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./runnable.js";
@@ -36,12 +37,13 @@ import { scopeStorage } from "./scope.js";
 
 export { getRunningLoop } from "./scope.js";
 
-import type { Task, TaskOptions } from "./task.js";
-import { newTask, requireCoroutineFunction } from "./task.js";
+import type { TaskOptions } from "./task.js";
+import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
 import type { TimerEntry } from "./timerHeap.js";
 import { TimerHeap } from "./timerHeap.js";
-import { describeValue, requireFunction } from "./validate.js";
+import { reportUnretrieved } from "./unretrieved.js";
+import { describeValue, isPromiseLike, requireFunction } from "./validate.js";
 
 /** What `callExceptionHandler()` receives, as asyncio's exception context dict. */
 export interface ExceptionContext {
@@ -373,12 +375,123 @@ export class EventLoop implements Scope, AlarmHost {
     if (this.#state === RUNNING) this.#scheduleIteration();
   }
 
+  /**
+   * Runs the loop until `main` is done and resolves with its result or rejects with its error,
+   * as asyncio's `run_until_complete`: `main` is a coroutine function (started as a Task on
+   * this loop), a Future or Task of this loop, or a promise (wrapped as `wrap()` does). The loop
+   * stops once `main` is done; call `close()` when you no longer need it. `asyncio.run(main)`
+   * does all this for you; this is the low-level style of older asyncio code.
+   *
+   * Rejects with a `RuntimeError` if the loop is closed or already running (or another loop is
+   * running here), or if `stop()` ends the run before `main` is done; with a `DeadlockError`
+   * if `main` can never finish (as `run()` does).
+   *
+   * @example
+   * const loop = asyncio.newEventLoop();
+   * asyncio.setEventLoop(loop);
+   * try {
+   *   console.log(await loop.runUntilComplete(() => asyncio.sleep(1, "done")));
+   * } finally {
+   *   loop.close();
+   * }
+   */
+  async runUntilComplete<T>(main: (() => PromiseLike<T>) | PromiseLike<T>): Promise<T> {
+    this.#checkCanRun();
+    let future: Future<T>;
+    if (typeof main === "function") {
+      requireCoroutineFunction(main, "runUntilComplete()");
+      future = this.createTask(main);
+    } else if (main instanceof Future) {
+      if (main._loop !== this) {
+        throw new RangeError(
+          "runUntilComplete() got a Future that belongs to another event loop than this one",
+        );
+      }
+      future = main;
+    } else if (isPromiseLike(main)) {
+      future = wrapOn(this, main);
+    } else {
+      throw new TypeError(
+        "runUntilComplete() expects a coroutine function, a Future, a Task or a promise, " +
+          `got ${describeValue(main)}`,
+      );
+    }
+    const mainTask = future instanceof Task ? (future as Task<T>) : null;
+    future.addDoneCallback(stopLoopWhenDone);
+    try {
+      await runOrDeadlock(
+        this,
+        this.#runUntilStopped,
+        future,
+        mainTask,
+        mainTask === null
+          ? "the Future runUntilComplete() waits for can never complete"
+          : undefined,
+      );
+    } finally {
+      future.removeDoneCallback(stopLoopWhenDone);
+    }
+    if (!future.done()) {
+      throw new RuntimeError("Event loop stopped before Future completed.");
+    }
+    return future.result();
+  }
+
+  /**
+   * Runs the loop until `stop()` is called, and resolves then (asyncio's `run_forever`); the
+   * callbacks already scheduled when `stop()` is called still run. A `stop()` made before the
+   * run ends it after one iteration.
+   *
+   * Rejects with a `RuntimeError` if the loop is closed or already running (or another loop is
+   * running here); with a `DeadlockError` if Node runs out of work while nothing could still
+   * call `stop()` (instead of exiting with the promise unsettled).
+   *
+   * @example
+   * const loop = asyncio.newEventLoop();
+   * loop.callLater(1, () => loop.stop());
+   * await loop.runForever(); // one second later
+   * loop.close();
+   */
+  async runForever(): Promise<void> {
+    this.#checkCanRun();
+    await runOrDeadlock(
+      this,
+      this.#runUntilStopped,
+      null,
+      null,
+      "runForever() can never return: nothing is left that could call loop.stop()",
+    );
+  }
+
+  /** Starts running; the promise resolves once an iteration ends with `stop()` requested. */
+  readonly #runUntilStopped = (): Promise<void> => {
+    this.#state = RUNNING;
+    const stopped = new Promise<void>((resolve) => {
+      this.#onStopped = resolve;
+    });
+    this.#scheduleIteration();
+    return stopped;
+  };
+
+  /** The checks of asyncio's `_check_closed` and `_check_running`. */
+  #checkCanRun(): void {
+    this.#checkClosed();
+    if (this.#state === RUNNING) {
+      throw new RuntimeError("This event loop is already running");
+    }
+    if (scopeStorage.getStore()?._loop.isRunning() === true) {
+      throw new RuntimeError("Cannot run the event loop while another loop is running");
+    }
+  }
+
   /** Closes the loop: pending callbacks and timers are dropped. Not allowed while running. */
   close(): void {
     if (this.#state === RUNNING) {
       throw new RuntimeError("Cannot close a running event loop");
     }
     if (this.#state === CLOSED) return;
+    // As at the end of run(): what nobody retrieved is reported now, not lost.
+    reportUnretrieved(this);
     this.#state = CLOSED;
     this.#ready.clear();
     this.#timers.clear();

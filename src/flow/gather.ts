@@ -22,7 +22,7 @@ import { describeValue, isPromiseLike, requireCancelMessage } from "../core/vali
 import type { ChildWatcher } from "./internal.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
-/** Options of the array form of `gather`. */
+/** Options of `gather`, given last: `gather(a, b, options)` or `gather([a, b], options)`. */
 export interface GatherOptions {
   /**
    * Put errors (and a `CancelledError` for each cancelled child) in the results instead of
@@ -138,19 +138,31 @@ function outcomeOf(child: Future<unknown>): unknown {
  * it, errors take their places in the results. Cancelling the returned Future cancels the
  * children.
  *
- * Two forms: `gather(a, b, c)`, typed as a tuple, and `gather([a, b, c], options)`, the only
- * one that takes options. Bad arguments give a Future rejected with a `TypeError`.
+ * Two forms, both typed as a tuple: `gather(a, b, c)`, and `gather([a, b, c])` for an array;
+ * each takes an options object last: `gather(a, b, { returnExceptions: true })` (Python's
+ * `gather(*aws, return_exceptions=True)`) or `gather([a, b], { returnExceptions: true })`. A
+ * trailing plain object is options; a thenable one (a Future, a promise) is an awaitable. Bad
+ * arguments (an unknown option among them) give a Future rejected with a `TypeError`.
  *
  * @example
  * const [n, s] = await asyncio.gather(
  *   () => asyncio.sleep(1, 42),
  *   asyncio.createTask(async () => "text"),
  * ); // n: number, s: string
- * const outcomes = await asyncio.gather([fails, works], { returnExceptions: true });
+ * const outcomes = await asyncio.gather(...tasks, { returnExceptions: true });
  */
 export function gather<const A extends readonly AwaitableLike<unknown>[]>(
   ...aws: A
 ): GatheringFuture<GatherResults<A>>;
+export function gather<const A extends readonly AwaitableLike<unknown>[]>(
+  ...args: [...aws: A, options: GatherOptions & { returnExceptions?: false }]
+): GatheringFuture<GatherResults<A>>;
+export function gather<const A extends readonly AwaitableLike<unknown>[]>(
+  ...args: [...aws: A, options: GatherOptions & { returnExceptions: true }]
+): GatheringFuture<GatherOutcomes<A>>;
+export function gather<const A extends readonly AwaitableLike<unknown>[]>(
+  ...args: [...aws: A, options: GatherOptions]
+): GatheringFuture<GatherOutcomes<A>>;
 export function gather<const A extends readonly AwaitableLike<unknown>[]>(
   aws: A,
   options?: GatherOptions & { returnExceptions?: false },
@@ -170,7 +182,13 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   try {
     if (Array.isArray(args[0])) {
       awaitables = args[0];
-      returnExceptions = readOptions(args);
+      returnExceptions = readArrayFormOptions(args);
+    } else {
+      const last = args[args.length - 1];
+      if (isPlainObject(last)) {
+        awaitables = args.slice(0, -1);
+        returnExceptions = readOptions(last);
+      }
     }
     loop = checkAwaitables(awaitables);
   } catch (error) {
@@ -211,11 +229,11 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
 }
 
 /** The `returnExceptions` of the array form `gather(aws, options)`. */
-function readOptions(args: readonly unknown[]): boolean {
+function readArrayFormOptions(args: readonly unknown[]): boolean {
   if (args.length > 2) {
     throw new TypeError(
-      "gather() takes either awaitables as arguments, gather(a, b), or one array and " +
-        `options, gather([a, b], { returnExceptions }); got an array and ${args.length - 1} more arguments`,
+      "gather() takes either awaitables as arguments, gather(a, b, options), or one array and " +
+        `options, gather([a, b], options); got an array and ${args.length - 1} more arguments`,
     );
   }
   const options = args[1];
@@ -224,6 +242,29 @@ function readOptions(args: readonly unknown[]): boolean {
     throw new TypeError(
       `gather() options must be an options object such as { returnExceptions: true }, got ${describeValue(options)}`,
     );
+  }
+  return readOptions(options);
+}
+
+/**
+ * A plain object (`{ ... }`, no `then`): the options of `gather(a, b, options)`. A Future, a
+ * promise or any other thenable stays an awaitable.
+ */
+function isPlainObject(value: unknown): value is object {
+  if (value === null || typeof value !== "object" || isPromiseLike(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Checks an options object (unknown keys are refused, as Python refuses unknown keywords). */
+function readOptions(options: object): boolean {
+  for (const key of Object.keys(options)) {
+    if (key !== "returnExceptions") {
+      throw new TypeError(
+        `gather() got an unknown option ${JSON.stringify(key)} (its one option is returnExceptions); ` +
+          "a plain object is not an awaitable",
+      );
+    }
   }
   const { returnExceptions } = options as GatherOptions;
   if (returnExceptions !== undefined && typeof returnExceptions !== "boolean") {
@@ -267,7 +308,8 @@ function checkAwaitables(awaitables: readonly unknown[]): EventLoop {
 function badAwaitable(aw: unknown, index: number): TypeError {
   if (aw !== null && typeof aw === "object" && "returnExceptions" in aw) {
     return new TypeError(
-      "gather() takes options only in its array form: gather([a, b], { returnExceptions: true })",
+      "gather() takes options last: gather(a, b, { returnExceptions: true }) or " +
+        "gather([a, b], { returnExceptions: true })",
     );
   }
   return notAwaitableError(aw, `gather() awaitable ${index}`);

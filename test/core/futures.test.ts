@@ -439,3 +439,173 @@ describe("Future arguments", () => {
     });
   });
 });
+
+describe("Future as a promise: catch, finally, Symbol.toStringTag", () => {
+  test("catch handles an error and passes a value through", async () => {
+    const { reported } = await runCollectingErrors(async () => {
+      const loop = asyncio.getRunningLoop();
+      const failing = loop.createFuture<number>();
+      loop.callSoon(() => failing.setException(new RangeError("boom")));
+      const seen: unknown[] = [];
+      const recovered = await failing.catch((error: unknown) => {
+        seen.push(error);
+        return -1;
+      });
+      assert.equal(recovered, -1);
+      assert.ok(seen[0] instanceof RangeError);
+
+      const working = loop.createFuture<number>();
+      loop.callSoon(() => working.setResult(7));
+      assert.equal(await working.catch(() => -1), 7);
+      // On a Future already done too.
+      assert.equal(await working.catch(() => -1), 7);
+      assert.equal(await failing.catch(() => -2), -2);
+    });
+    // The handler looked at the error: it is not reported as never retrieved.
+    assert.deepEqual(reported, []);
+  });
+
+  test("catch and finally without a handler pass the outcome on; a non-function is a TypeError", async () => {
+    await runVirtual(async () => {
+      const fut = asyncio.getRunningLoop().createFuture<string>();
+      fut.setResult("v");
+      assert.equal(await fut.catch(), "v");
+      assert.equal(await fut.finally(null), "v");
+      const notAFunction = 5 as unknown as () => void;
+      assert.throws(() => fut.catch(notAFunction), {
+        name: "TypeError",
+        message: "catch() expects a function, got number 5",
+      });
+      assert.throws(() => fut.finally(notAFunction), {
+        name: "TypeError",
+        message: "finally() expects a function, got number 5",
+      });
+    });
+  });
+
+  test("finally runs once the Future is done and passes its value or error through", async () => {
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      const calls: string[] = [];
+      const good = loop.createFuture<string>();
+      const goodFinally = good.finally(() => {
+        calls.push(`finally with ${good.done() ? "done" : "pending"} Future`);
+        return "ignored";
+      });
+      loop.callSoon(() => good.setResult("value"));
+      assert.equal(await goodFinally, "value");
+
+      const bad = loop.createFuture<string>();
+      const error = new RangeError("kept");
+      loop.callSoon(() => bad.setException(error));
+      assert.equal(await rejection(bad.finally(() => calls.push("finally on error"))), error);
+
+      const cancelled = loop.createFuture<string>();
+      loop.callSoon(() => cancelled.cancel("gone"));
+      const cancelError = await rejection(cancelled.finally(() => calls.push("finally on cancel")));
+      assert.ok(cancelError instanceof asyncio.CancelledError);
+      assert.equal(cancelError.message, "gone");
+      assert.deepEqual(calls, [
+        "finally with done Future",
+        "finally on error",
+        "finally on cancel",
+      ]);
+    });
+  });
+
+  test("finally waits for the promise onFinally returns; its failure replaces the outcome", async () => {
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      const fut = loop.createFuture<number>();
+      fut.setResult(1);
+      const order: string[] = [];
+      const value = await fut.finally(async () => {
+        await asyncio.sleep(1);
+        order.push("cleanup done");
+      });
+      order.push(`got ${value}`);
+      assert.deepEqual(order, ["cleanup done", "got 1"]);
+
+      const replaced = new RangeError("cleanup failed");
+      assert.equal(
+        await rejection(
+          fut.finally(() => {
+            throw replaced;
+          }),
+        ),
+        replaced,
+      );
+      assert.equal(await rejection(fut.finally(() => Promise.reject(replaced))), replaced);
+    });
+  });
+
+  test("a task awaiting fut.catch(...) is cancelled, and the Future with it, as with await fut", async () => {
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      const fut = loop.createFuture<number>();
+      const seen: unknown[] = [];
+      const task = asyncio.createTask(() =>
+        fut.catch((error: unknown) => {
+          seen.push(error);
+          throw error;
+        }),
+      );
+      await asyncio.sleep(0);
+      assert.equal(task.cancel("stop"), true);
+      const error = await rejection(task);
+      assert.ok(error instanceof asyncio.CancelledError);
+      assert.equal(task.cancelled(), true);
+      assert.equal(fut.cancelled(), true);
+      assert.equal(seen.length, 1);
+      assert.ok(seen[0] instanceof asyncio.CancelledError);
+    });
+  });
+
+  test("a task awaiting fut.finally(...) is cancelled, and the Future with it", async () => {
+    await runVirtual(async () => {
+      const fut = asyncio.getRunningLoop().createFuture<number>();
+      let ran = false;
+      const task = asyncio.createTask(async () => {
+        await fut.finally(() => {
+          ran = true;
+        });
+      });
+      await asyncio.sleep(0);
+      task.cancel();
+      await rejection(task);
+      assert.equal(task.cancelled(), true);
+      assert.equal(fut.cancelled(), true);
+      assert.equal(ran, true);
+    });
+  });
+
+  test("gather(...).catch(...) recovers from the first failure", async () => {
+    await runVirtual(async () => {
+      const result = await asyncio
+        .gather(
+          () => asyncio.sleep(1, "slow"),
+          async () => {
+            throw new RangeError("fast failure");
+          },
+        )
+        .catch((error: unknown) => (error as Error).message);
+      assert.equal(result, "fast failure");
+    });
+  });
+
+  test("Futures, Tasks and GatheringFutures name their class in Object.prototype.toString", async () => {
+    await runVirtual(async () => {
+      const loop = asyncio.getRunningLoop();
+      const fut = loop.createFuture<number>();
+      const task = asyncio.createTask(async () => 1);
+      const gathering = asyncio.gather(task);
+      assert.equal(Object.prototype.toString.call(fut), "[object Future]");
+      assert.equal(Object.prototype.toString.call(task), "[object Task]");
+      assert.equal(Object.prototype.toString.call(gathering), "[object GatheringFuture]");
+      // The Promise statics take them as they take promises.
+      fut.setResult(2);
+      assert.deepEqual(await Promise.all([task, fut, gathering]), [1, 2, [1]]);
+      assert.equal(await Promise.race([loop.createFuture<number>(), fut]), 2);
+    });
+  });
+});

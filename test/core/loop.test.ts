@@ -7,8 +7,8 @@
  * Skipped: everything about sockets, servers, pipes, subprocesses, signals handlers, executors,
  * threads (`call_soon_threadsafe`, test_check_thread), async-generator finalization, policies,
  * reprs, source tracebacks, `_run_once` internals (test__run_once, cancelled-timer cleanup
- * thresholds: cancelled timers leave the heap at once here), test_run_forever_pre_stopped and
- * test_custom_run_forever_integration (no `run_forever`: loops run through `run`/`Runner`),
+ * thresholds: cancelled timers leave the heap at once here), test_run_forever_pre_stopped,
+ * test_run_once and the other `run_until_complete`/`run_forever` tests (in events.test.ts),
  * test_default_exc_handler_coro (in process.test.ts: it needs forced garbage collections),
  * test_timer_comparison (handles are not ordered objects), test_run_forever_keyboard_interrupt
  * and test_run_until_complete_baseexception (no BaseException in JavaScript; SIGINT is tested

@@ -317,6 +317,75 @@ describe("the deadlock report", () => {
   });
 });
 
+describe("the deadlock report of the low-level loop", () => {
+  test("runUntilComplete and runForever reject with a DeadlockError instead of Node exiting", async () => {
+    const result = await runScript(`
+      import * as asyncio from "asyncio-ts";
+      const report = async (scenario, run) => {
+        const loop = asyncio.newEventLoop();
+        try {
+          await run(loop);
+          console.log(JSON.stringify({ scenario, outcome: "resolved" }));
+        } catch (error) {
+          console.log(JSON.stringify({
+            scenario,
+            name: error.name,
+            message: error.message,
+            blocked: error.blocked?.map(({ task }) => task.getName()),
+            running: loop.isRunning(),
+          }));
+        } finally {
+          loop.close();
+        }
+      };
+      await report("task", (loop) =>
+        loop.runUntilComplete(async function main() {
+          await new asyncio.Event().wait();
+        }),
+      );
+      await report("future", (loop) => {
+        loop.createTask(() => new asyncio.Future(), { name: "waiter" });
+        return loop.runUntilComplete(loop.createFuture());
+      });
+      await report("forever", (loop) => loop.runForever());
+      await report("forever with a task", (loop) => {
+        loop.createTask(() => new asyncio.Future(), { name: "waiter" });
+        return loop.runForever();
+      });
+      await report("stopped", (loop) => {
+        loop.callLater(0.01, () => loop.stop());
+        return loop.runForever();
+      });
+    `);
+    assert.equal(result.stderr, "");
+    assert.equal(result.code, 0);
+    const [task, future, forever, foreverTask, stopped] = records(result);
+    assert.equal(task?.["name"], "DeadlockError");
+    assert.match(
+      String(task?.["message"]),
+      /^deadlock: the main task can never finish; every task waits .*:\n {2}<Task pending name="Task-\d+" fn=main> waits on <Future pending: Event.wait\(\)/,
+    );
+    assert.equal(task?.["running"], false);
+    assert.equal(future?.["name"], "DeadlockError");
+    assert.match(
+      String(future?.["message"]),
+      /^deadlock: the Future runUntilComplete\(\) waits for can never complete/,
+    );
+    assert.deepEqual(future?.["blocked"], ["waiter"]);
+    assert.deepEqual(forever, {
+      scenario: "forever",
+      name: "DeadlockError",
+      message:
+        "deadlock: runForever() can never return: nothing is left that could call loop.stop(); " +
+        "no task is left and nothing (timer, I/O, worker) is pending",
+      blocked: [],
+      running: false,
+    });
+    assert.deepEqual(foreverTask?.["blocked"], ["waiter"]);
+    assert.deepEqual(stopped, { scenario: "stopped", outcome: "resolved" });
+  });
+});
+
 describe("exceptions never retrieved", () => {
   // mirrors test_futures.BaseFutureTests.test_future_exception_never_retrieved
   // mirrors test_futures.BaseFutureTests.test_tb_logger_exception_unretrieved

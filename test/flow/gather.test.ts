@@ -5,8 +5,9 @@
  *
  * Skipped, with the reason:
  * - GatherTestsBase.test_env_var_debug: about PYTHONASYNCIODEBUG, not gather.
- * - test_constructor_empty_sequence_use_global_loop, test_constructor_use_global_loop: there is
- *   no global (policy) event loop.
+ * - test_constructor_empty_sequence_use_global_loop, test_constructor_use_global_loop: gather,
+ *   like createTask, needs a running loop (or Futures of one loop); it does not fall back on the
+ *   loop set with setEventLoop().
  * - test_cancel_gather_2's non-string message case: cancel() messages are strings.
  */
 import assert from "node:assert/strict";
@@ -328,8 +329,10 @@ test("a bad argument after a coroutine function starts nothing and reports nothi
       started = true;
       return "abc";
     };
+    // Python passes `{}` last; here a trailing plain object is gather's options, so it goes
+    // between two coroutine functions.
     const notAwaitable = {} as unknown as Promise<void>;
-    const error = await rejection(asyncio.gather(coro, notAwaitable));
+    const error = await rejection(asyncio.gather(coro, notAwaitable, coro));
     assert.ok(error instanceof TypeError);
     await runBriefly();
     assert.ok(!started);
@@ -482,9 +485,9 @@ test("bad arguments give a Future rejected with a typed error", () =>
     assert.ok(error instanceof TypeError);
     assert.match(error.message, /awaitable 0 must be a Task, a Future, a promise or a coroutine/);
     const options = { returnExceptions: true } as unknown as Promise<number>;
-    error = await rejection(asyncio.gather(async () => 1, options));
+    error = await rejection(asyncio.gather(options, async () => 1));
     assert.ok(error instanceof TypeError);
-    assert.match(error.message, /options only in its array form/);
+    assert.match(error.message, /takes options last: gather\(a, b, \{ returnExceptions: true \}\)/);
     const notBoolean = { returnExceptions: "yes" } as unknown as asyncio.GatherOptions;
     error = await rejection(asyncio.gather([async () => 1], notBoolean));
     assert.ok(error instanceof TypeError);
@@ -494,4 +497,78 @@ test("bad arguments give a Future rejected with a typed error", () =>
     const tooMany = asyncio.gather as unknown as (...args: unknown[]) => asyncio.Future<unknown>;
     error = await rejection(tooMany([], {}, {}));
     assert.ok(error instanceof TypeError);
+  }));
+
+test("gather(...aws, { returnExceptions: true }) takes options last, as Python's keyword", () =>
+  runVirtual(async () => {
+    const failure = new ZeroDivisionError();
+    const tasks = [
+      asyncio.createTask(async () => 1),
+      asyncio.createTask(async () => {
+        throw failure;
+      }),
+      asyncio.createTask(() => asyncio.sleep(10, 3)),
+    ];
+    (tasks[2] as asyncio.Task<number>).cancel("stop");
+    const outcomes = await asyncio.gather(...tasks, { returnExceptions: true });
+    assert.equal(outcomes.length, 3);
+    assert.equal(outcomes[0], 1);
+    assert.equal(outcomes[1], failure);
+    assert.ok(outcomes[2] instanceof asyncio.CancelledError);
+    assert.equal(outcomes[2].message, "stop");
+    // Without returnExceptions (false, or no option set), the first error rejects the gather.
+    assert.equal(await rejection(asyncio.gather(...tasks, { returnExceptions: false })), failure);
+    assert.equal(await rejection(asyncio.gather(...tasks, {})), failure);
+    assert.deepEqual(await asyncio.gather(() => asyncio.sleep(1, "a"), {}), ["a"]);
+    // Options alone: nothing to wait for.
+    assert.deepEqual(await asyncio.gather({ returnExceptions: true }), []);
+  }));
+
+test("a trailing thenable or Future is an awaitable, not options", () =>
+  runVirtual(async () => {
+    const fut = asyncio.getRunningLoop().createFuture<string>();
+    fut.setResult("future");
+    const thenable = {
+      returnExceptions: true,
+      // biome-ignore lint/suspicious/noThenProperty: a foreign thenable, on purpose.
+      then(resolve: (value: string) => void) {
+        resolve("thenable");
+      },
+    };
+    assert.deepEqual(await asyncio.gather(Promise.resolve(1), fut, thenable), [
+      1,
+      "future",
+      "thenable",
+    ]);
+    // A class instance is not a plain object: it is refused as an awaitable.
+    const notPlain = new Date(0) as unknown as Promise<number>;
+    const error = await rejection(asyncio.gather(Promise.resolve(1), notPlain));
+    assert.ok(error instanceof TypeError);
+    assert.match(error.message, /awaitable 1 must be a Task, a Future, a promise/);
+  }));
+
+test("gather options are checked in both forms: unknown keys and non-booleans are TypeErrors", () =>
+  runVirtual(async () => {
+    const started: string[] = [];
+    const work = async () => {
+      started.push("work");
+      return 1;
+    };
+    const typo = { returnException: true } as unknown as asyncio.GatherOptions;
+    for (const fut of [asyncio.gather(work, typo), asyncio.gather([work], typo)]) {
+      const error = await rejection(fut);
+      assert.ok(error instanceof TypeError);
+      assert.equal(
+        error.message,
+        'gather() got an unknown option "returnException" (its one option is returnExceptions); ' +
+          "a plain object is not an awaitable",
+      );
+    }
+    const notBoolean = { returnExceptions: "yes" } as unknown as asyncio.GatherOptions;
+    const error = await rejection(asyncio.gather(work, notBoolean));
+    assert.ok(error instanceof TypeError);
+    assert.equal(error.message, 'gather() returnExceptions must be a boolean, got string "yes"');
+    // Nothing was started by a refused gather.
+    await asyncio.sleep(0);
+    assert.deepEqual(started, []);
   }));

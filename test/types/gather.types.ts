@@ -16,6 +16,7 @@ declare const t2: asyncio.Task<string>;
 declare const f3: asyncio.Future<boolean>;
 declare const fn4: () => Promise<Date>;
 declare const tasks: asyncio.Task<number>[];
+declare const maybe: boolean;
 
 export async function typeChecks(): Promise<void> {
   // The variadic form is a tuple of each awaitable's value.
@@ -46,8 +47,24 @@ export async function typeChecks(): Promise<void> {
 
   expectType<Awaited<ReturnType<typeof asyncio.gather<[]>>>, []>(true);
 
-  // @ts-expect-error options are taken only by the array form
-  asyncio.gather(p1, t2, { returnExceptions: true });
+  // Options last in the variadic form too, as Python's gather(*aws, return_exceptions=True).
+  const variadicOutcomes = await asyncio.gather(p1, t2, { returnExceptions: true });
+  expectType<typeof variadicOutcomes, [number | Error, string | Error]>(true);
+  const spread = await asyncio.gather(...tasks, { returnExceptions: true });
+  expectType<typeof spread, (number | Error)[]>(true);
+  const variadicPlain = await asyncio.gather(p1, t2, { returnExceptions: false });
+  expectType<typeof variadicPlain, [number, string]>(true);
+  const noOptions = await asyncio.gather(p1, fn4, {});
+  expectType<typeof noOptions, [number, Date]>(true);
+  const either = await asyncio.gather(p1, { returnExceptions: maybe });
+  expectType<typeof either, [number | Error]>(true);
+
+  // @ts-expect-error options come last
+  asyncio.gather({ returnExceptions: true }, p1);
+  // @ts-expect-error an unknown option
+  asyncio.gather(p1, { returnException: true });
+  // @ts-expect-error returnExceptions must be a boolean in the variadic form too
+  asyncio.gather(p1, { returnExceptions: 1 });
   // @ts-expect-error a plain value is not an awaitable
   asyncio.gather(p1, 42);
   // @ts-expect-error a function that takes arguments is not a coroutine function: wrap it
