@@ -40,6 +40,10 @@ export class Context {
   _vars: VarMap;
   #entered = false;
 
+  /** An empty Context (Python's `contextvars.Context()`). */
+  constructor();
+  /** @internal A Context holding `vars`. */
+  constructor(vars: VarMap);
   constructor(vars: VarMap = EMPTY) {
     if (!(vars instanceof Map)) {
       throw new TypeError(
@@ -110,14 +114,14 @@ function requireContextVar(value: unknown): void {
 /** The root context: what code outside any loop reads. */
 const rootContext = new Context();
 
-/** The variables in effect right now (read-only: never allocates). */
+/** @internal The variables in effect right now (read-only: never allocates). */
 export function currentVars(): VarMap {
   const scope = scopeStorage.getStore();
   if (entered !== null && scope === enteredScope) return entered._vars;
   return scope?._contextVars() ?? rootContext._vars;
 }
 
-/** The context `ContextVar.set()` writes to right now. */
+/** @internal The context `ContextVar.set()` writes to right now. */
 export function currentContext(): Context {
   const scope = scopeStorage.getStore();
   if (entered !== null && scope === enteredScope) return entered;

@@ -4,8 +4,6 @@
 import type { Context } from "./context.js";
 import { inspectAsToString } from "./display.js";
 import type { EventLoop } from "./loop.js";
-import type { Runnable } from "./runnable.js";
-import type { TimerEntry } from "./timerHeap.js";
 
 /** A callback the loop will call with `args` (see `callSoon`). */
 export type Callback<A extends unknown[]> = (...args: A) => unknown;
@@ -17,7 +15,7 @@ export type Callback<A extends unknown[]> = (...args: A) => unknown;
  * const handle = loop.callSoon(() => console.log("never printed"));
  * handle.cancel();
  */
-export class Handle implements Runnable {
+export class Handle {
   /** @internal */
   _callback: Callback<unknown[]> | null;
   /** @internal */
@@ -78,7 +76,7 @@ inspectAsToString(Handle);
  * console.log(timer.when() - loop.time()); // ~5
  * timer.cancel();
  */
-export class TimerHandle extends Handle implements TimerEntry {
+export class TimerHandle extends Handle {
   /** @internal */
   readonly _when: number;
   /** @internal */

@@ -32,7 +32,6 @@ import { createLoopFuture, Future, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { Runnable } from "./runnable.js";
-import type { Scope } from "./scope.js";
 import { scopeStorage } from "./scope.js";
 
 export { getRunningLoop } from "./scope.js";
@@ -129,7 +128,7 @@ function stopLoopWhenDone(future: Future<unknown>): void {
  *   await asyncio.sleep(0.2); // prints "soon", then "later"
  * });
  */
-export class EventLoop implements Scope, AlarmHost {
+export class EventLoop implements AlarmHost {
   /** @internal The scope's loop: the loop itself. */
   readonly _loop: EventLoop = this;
   /** @internal The contextvars Context of the callback running now. */

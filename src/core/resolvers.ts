@@ -6,9 +6,9 @@
 
 /** @internal A resolve or reject function of a promise. */
 export type Settle = (value: unknown) => void;
-/** @internal A `then` fulfilment handler. */
+/** A `then` fulfilment handler. */
 export type OnFulfilled<T, R> = ((value: T) => R | PromiseLike<R>) | null | undefined;
-/** @internal A `then` rejection handler. */
+/** A `then` rejection handler. */
 export type OnRejected<R> = ((reason: unknown) => R | PromiseLike<R>) | null | undefined;
 
 /**

@@ -3,5 +3,6 @@
  * Handle, a Task's step, the wake-up of code awaiting a Future.
  */
 export interface Runnable {
+  /** @internal */
   _run(): void;
 }

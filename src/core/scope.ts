@@ -14,13 +14,13 @@ import type { Task } from "./task.js";
 
 /** A Task or an EventLoop: anything the store may hold. */
 export interface Scope {
-  /** The loop this scope runs on (the loop itself for a loop scope). */
+  /** @internal The loop this scope runs on (the loop itself for a loop scope). */
   readonly _loop: EventLoop;
-  /** The context variables code in this scope reads. */
+  /** @internal The context variables code in this scope reads. */
   _contextVars(): VarMap;
-  /** The contextvars Context `ContextVar.set()` writes to in this scope. */
+  /** @internal The contextvars Context `ContextVar.set()` writes to in this scope. */
   _writableContext(): Context;
-  /** The Task of this scope, or null for a loop scope. */
+  /** @internal The Task of this scope, or null for a loop scope. */
   _currentTask(): Task<unknown> | null;
 }
 

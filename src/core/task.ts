@@ -18,8 +18,6 @@ import { CancelledError, RuntimeError } from "./errors.js";
 import { CANCELLED, Future, PENDING, REJECTED, RESOLVED } from "./future.js";
 import type { EventLoop } from "./loop.js";
 import type { Settle } from "./resolvers.js";
-import type { Runnable } from "./runnable.js";
-import type { Scope } from "./scope.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Linkable } from "./taskList.js";
 import { describeValue, isPromiseLike, requireCancelMessage, requireOptions } from "./validate.js";
@@ -79,7 +77,7 @@ let starting: Task<unknown> | null = null;
  *   console.log(task.getName(), await task); // "worker" "done"
  * });
  */
-export class Task<T = unknown> extends Future<T> implements Scope, Runnable {
+export class Task<T = unknown> extends Future<T> {
   /** @internal */
   readonly _fn: CoroutineFunction<T>;
   /** @internal The name, or the task number until a name is asked for. */

@@ -9,7 +9,9 @@
 
 /** What the list links: fields owned by the list, untouched by anyone else. */
 export interface Linkable {
+  /** @internal */
   _prev: Linkable | null;
+  /** @internal */
   _next: Linkable | null;
 }
 

@@ -9,8 +9,11 @@
 
 /** What the heap orders: a deadline in loop seconds and an insertion number. */
 export interface TimerEntry {
+  /** @internal */
   readonly _when: number;
+  /** @internal */
   _seq: number;
+  /** @internal */
   _heapIndex: number;
 }
 

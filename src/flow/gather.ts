@@ -19,7 +19,6 @@ import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { CoroutineFunction } from "../core/task.js";
 import { describeValue, isPromiseLike, requireCancelMessage } from "../core/validate.js";
-import type { ChildWatcher } from "./internal.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
 /** Options of `gather`, given last: `gather(a, b, options)` or `gather([a, b], options)`. */
@@ -53,7 +52,7 @@ export type GatherOutcomes<A extends readonly unknown[]> = {
  * asyncio.getRunningLoop().callLater(5, () => downloads.cancel()); // too slow: stop both
  * const [a, b] = await downloads;
  */
-export class GatheringFuture<T> extends Future<T> implements ChildWatcher {
+export class GatheringFuture<T> extends Future<T> {
   /** @internal The children in argument order (a repeated Future or promise appears twice). */
   readonly _children: Future<unknown>[] = [];
   /** @internal */

@@ -22,7 +22,7 @@ export function notAwaitableError(value: unknown, what: string): TypeError {
 
 /** What `watchChild` reports to: a gather or a task group. */
 export interface ChildWatcher {
-  /** `child` completed. Runs through the loop, one iteration after it, as a done callback. */
+  /** @internal `child` completed. Runs through the loop, one iteration after it, as a done callback. */
   _childDone(child: Future<unknown>): void;
 }
 

@@ -29,7 +29,6 @@ import type { CoroutineFunction, Task, TaskOptions } from "../core/task.js";
 import { currentTask, requireCoroutineFunction } from "../core/task.js";
 import { describeValue } from "../core/validate.js";
 import { parkOn } from "../core/wakeup.js";
-import type { ChildWatcher } from "./internal.js";
 import { watchChild } from "./internal.js";
 
 /** Only `taskGroup()` holds it: a TaskGroup is never made outside it. */
@@ -44,7 +43,7 @@ const CREATE_TOKEN: unique symbol = Symbol("TaskGroup");
  *   tg.createTask(() => download("b"), { name: "download b" });
  * }); // both downloads are done here
  */
-export class TaskGroup implements ChildWatcher {
+export class TaskGroup {
   readonly #loop: EventLoop;
   readonly #parent: Task<unknown>;
   readonly #tasks = new Set<Task<unknown>>();

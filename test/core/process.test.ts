@@ -113,7 +113,13 @@ describe("SIGINT (test_runners.RunnerTests)", () => {
           try {
             await asyncio.sleep(10);
           } finally {
-            await delivered.wait();
+            // A signal listener does not keep Node alive: a timer does, until the delivery.
+            const keepAlive = setInterval(() => {}, 1000);
+            try {
+              await delivered.wait();
+            } finally {
+              clearInterval(keepAlive);
+            }
           }
         });
       } catch (error) {
