@@ -37,10 +37,13 @@ export type { DoneCallbackOptions, FutureOptions } from "./core/future.js";
 export { Future, isFuture } from "./core/future.js";
 export type { Callback } from "./core/handle.js";
 export { Handle, TimerHandle } from "./core/handle.js";
+export type { InFlightKind, InFlightOptions, InFlightRecord } from "./core/inFlight.js";
+export { InFlight } from "./core/inFlight.js";
 export type {
   EventLoopOptions,
   ExceptionContext,
   ExceptionHandler,
+  LoopStatistics,
   TaskFactory,
 } from "./core/loop.js";
 export { EventLoop, getRunningLoop } from "./core/loop.js";

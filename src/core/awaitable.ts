@@ -41,13 +41,9 @@ export function wrap<T>(promise: PromiseLike<T>): Future<T> {
  */
 export function wrapOn<T>(loop: EventLoop, promise: PromiseLike<T>): Future<T> {
   const future = loop.createFuture<T>();
-  loop._beginExternalWait();
-  let counted = true;
+  const hold = loop.inFlight("wrap() of a promise");
   const settle = (fulfilled: boolean, outcome: unknown): void => {
-    if (counted) {
-      counted = false;
-      loop._endExternalWait();
-    }
+    hold.release();
     if (future._state !== PENDING || loop.isClosed()) return;
     if (fulfilled) future._resolve(outcome);
     else future._reject(outcome);
@@ -56,12 +52,8 @@ export function wrapOn<T>(loop: EventLoop, promise: PromiseLike<T>): Future<T> {
     (value) => settle(true, value),
     (error) => settle(false, error),
   );
-  future.addDoneCallback(() => {
-    if (counted) {
-      counted = false;
-      loop._endExternalWait();
-    }
-  });
+  // Cancelled (or settled) first: the promise runs on, but the loop no longer waits for it.
+  future.addDoneCallback(() => hold.release());
   return future;
 }
 

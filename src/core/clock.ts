@@ -8,8 +8,16 @@
 
 /** The side of the loop an alarm talks to. */
 export interface AlarmHost {
-  /** True when the loop has nothing ready to run and no external operation in flight. */
+  /**
+   * True when the loop has nothing ready to run and no operation in flight (an in-flight hold
+   * of kind `"operation"`: see `EventLoop.inFlight`).
+   */
   idle(): boolean;
+  /**
+   * True while a wait on the outside world is open (an in-flight hold of kind `"outside"`: a
+   * listening server, a read on an idle connection): data may still arrive from it.
+   */
+  waitsOnOutside(): boolean;
   /** Runs a loop iteration (timers that are due fire in it). */
   wake(): void;
 }

@@ -3,8 +3,14 @@
  * nothing left that could wake one: no timer, no I/O, no worker), `run()` rejects with a
  * `DeadlockError` naming each blocked task and what it waits on, instead of Node exiting
  * silently with the main promise unsettled.
+ *
+ * The trigger is Node's own 'beforeExit': Node has nothing left to do. Work in flight whose
+ * completion Node is waiting for (a socket, a worker running a job) keeps Node alive, so an
+ * open in-flight hold for it postpones the report by itself; a hold still open when Node runs
+ * out of work can no longer complete, and the report lists it among what the tasks wait for.
  */
 import type { Future } from "./future.js";
+import type { InFlightRecord } from "./inFlight.js";
 import type { EventLoop } from "./loop.js";
 import type { Task } from "./task.js";
 
@@ -27,17 +33,29 @@ export interface BlockedTask {
 export class DeadlockError extends Error {
   /** The tasks that were blocked, the main task first. */
   readonly blocked: readonly BlockedTask[];
+  /** The in-flight holds still open, which nothing left in Node can complete. */
+  readonly inFlight: readonly InFlightRecord[];
 
   /**
    * @param blocked the blocked tasks, the main task first.
    * @param what what can never happen ("the main task can never finish" by default).
+   * @param inFlight the in-flight holds still open (see `EventLoop.inFlight`).
    */
-  constructor(blocked: readonly BlockedTask[], what = "the main task can never finish") {
+  constructor(
+    blocked: readonly BlockedTask[],
+    what = "the main task can never finish",
+    inFlight: readonly InFlightRecord[] = [],
+  ) {
     const lines = blocked.map(({ task, waitsOn }) =>
       waitsOn === null
         ? `  ${task} waits on a promise outside the library (wrap() it to make it visible)`
         : `  ${task} waits on ${waitsOn}`,
     );
+    for (const { kind, description } of inFlight) {
+      lines.push(
+        `  still in flight (${kind}), with nothing left in Node to complete it: ${description}`,
+      );
+    }
     super(
       lines.length === 0
         ? `deadlock: ${what}; no task is left and nothing (timer, I/O, worker) is pending`
@@ -45,6 +63,7 @@ export class DeadlockError extends Error {
             `(timer, I/O, worker) is pending:\n${lines.join("\n")}`,
     );
     this.blocked = blocked;
+    this.inFlight = inFlight;
   }
 }
 Object.defineProperty(DeadlockError.prototype, "name", {
@@ -88,7 +107,7 @@ export async function runOrDeadlock(
   let deadlock: DeadlockError | null = null;
   const onBeforeExit = (): void => {
     if (future?.done() || deadlock !== null) return;
-    deadlock = new DeadlockError(blockedTasks(loop, main), what);
+    deadlock = new DeadlockError(blockedTasks(loop, main), what, loop.statistics().inFlight);
     loop.stop();
   };
   process.on("beforeExit", onBeforeExit);

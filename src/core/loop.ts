@@ -31,6 +31,8 @@ import { RuntimeError } from "./errors.js";
 import { createLoopFuture, Future, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
+import type { InFlight, InFlightOptions, InFlightRecord } from "./inFlight.js";
+import { InFlightHolds } from "./inFlight.js";
 import type { Runnable } from "./runnable.js";
 import { scopeStorage } from "./scope.js";
 
@@ -69,6 +71,18 @@ export type TaskFactory = <T>(
   fn: () => PromiseLike<T>,
   options?: TaskOptions,
 ) => Task<T>;
+
+/** What `loop.statistics()` returns. */
+export interface LoopStatistics {
+  /** Callbacks (and task steps) ready to run in the next iteration. */
+  readonly ready: number;
+  /** Timers pending (`callLater`, `callAt`, sleeps, timeouts). */
+  readonly timers: number;
+  /** Tasks of the loop that are not done. */
+  readonly tasks: number;
+  /** The in-flight holds open, oldest first (see `inFlight()`). */
+  readonly inFlight: readonly InFlightRecord[];
+}
 
 /** Options of the loop constructor. */
 export interface EventLoopOptions {
@@ -158,7 +172,7 @@ export class EventLoop implements AlarmHost {
   #debug: boolean;
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
-  #externalWaits = 0;
+  readonly #inFlight = new InFlightHolds(() => this.#holdReleased());
   #timedItem: Runnable | null = null;
   #timedStart = 0;
 
@@ -542,16 +556,6 @@ export class EventLoop implements AlarmHost {
     if (wasFirst && this.#idleWithoutIteration()) this.#armAlarm();
   }
 
-  /** @internal An operation outside the loop (I/O, a wrapped promise) started. */
-  _beginExternalWait(): void {
-    this.#externalWaits++;
-  }
-
-  /** @internal An operation counted by `_beginExternalWait()` ended. */
-  _endExternalWait(): void {
-    this.#externalWaits--;
-  }
-
   /**
    * @internal Runs the loop until `future` is done (then stops it, as asyncio's
    * `run_until_complete`). Resolves when the loop has stopped.
@@ -579,9 +583,47 @@ export class EventLoop implements AlarmHost {
     }
   }
 
-  /** AlarmHost: nothing ready, no iteration under way, no external operation in flight. */
+  /**
+   * Takes a hold for work in flight outside the loop — a connect, a DNS lookup, an executor
+   * job, a query (kind `"operation"`, the default), or a wait on the outside world such as a
+   * listening server (kind `"outside"`) — described for `statistics()` and the deadlock report.
+   * Release it once the work ends. While an operation is in flight a `VirtualClock` does not
+   * jump time; see `docs/internals.md` for the rule.
+   *
+   * @throws TypeError for an empty description or an unknown kind; RuntimeError when the loop
+   * is closed.
+   * @example
+   * using _ = loop.inFlight(`connect ${host}:${port}`);
+   * await asyncio.wrap(once(socket, "connect"));
+   */
+  inFlight(description: string, options?: InFlightOptions): InFlight {
+    this.#checkClosed();
+    return this.#inFlight.open(description, options, this.time());
+  }
+
+  /**
+   * A snapshot of the loop's state: callbacks ready to run, timers pending, tasks not done, and
+   * the in-flight holds open (oldest first).
+   */
+  statistics(): LoopStatistics {
+    return {
+      ready: this.#ready.length,
+      timers: this.#timers.size,
+      tasks: this._tasks.size,
+      inFlight: this.#inFlight.records(),
+    };
+  }
+
+  /** AlarmHost: nothing ready, no iteration under way, no operation in flight. */
   idle(): boolean {
-    return this.#idleWithoutIteration() && this.#ready.length === 0 && this.#externalWaits === 0;
+    return (
+      this.#idleWithoutIteration() && this.#ready.length === 0 && this.#inFlight.operations === 0
+    );
+  }
+
+  /** AlarmHost: a wait on the outside world (a hold of kind `"outside"`) is open. */
+  waitsOnOutside(): boolean {
+    return this.#inFlight.outside > 0;
   }
 
   /** AlarmHost: the alarm went off; run an iteration unless one is already on its way. */
@@ -704,6 +746,11 @@ export class EventLoop implements AlarmHost {
     if (seconds >= this.#slowCallbackDuration) {
       console.warn(`Executing ${String(item)} took ${seconds.toFixed(3)} seconds`);
     }
+  }
+
+  /** A hold was released: the clock may now be free to move on (see `idle()`). */
+  #holdReleased(): void {
+    if (this.#idleWithoutIteration() && this.#ready.length === 0) this.#armAlarm();
   }
 
   #idleWithoutIteration(): boolean {

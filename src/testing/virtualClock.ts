@@ -11,11 +11,19 @@ import { describeValue, requireOptions } from "../core/validate.js";
 export interface VirtualClockOptions {
   /**
    * Jump to the next timer whenever the loop is idle: nothing ready to run, no microtask
-   * pending, no external operation (I/O, `wrap()`ped promise) in flight. A wrapped promise
-   * counts as I/O: do not wrap a promise that itself waits on the loop's timers (await it
+   * pending, no operation in flight (an executor job, a connect, a query, a `wrap()`ped
+   * promise: the loop's in-flight holds of kind `"operation"`). A wrapped promise counts as
+   * such an operation: do not wrap a promise that itself waits on the loop's timers (await it
    * directly, or run it as a task), or time never moves on.
    */
   autojump?: boolean;
+  /**
+   * While a wait on the outside world is open (a listening server, a read on an idle
+   * connection: holds of kind `"outside"`), jump only once the loop has stayed idle for this
+   * many seconds of real time, so that data already on its way arrives first (Trio's
+   * `autojump_threshold`). 0.05 by default; 0 jumps at once.
+   */
+  autojumpThreshold?: number;
   /** The time the clock starts at, in seconds (0 by default). */
   start?: number;
 }
@@ -36,9 +44,12 @@ export interface VirtualClockOptions {
 export class VirtualClock implements Clock {
   #now: number;
   readonly #autojump: boolean;
+  readonly #thresholdMs: number;
   #deadline: number | null = null;
   #host: AlarmHost | null = null;
   #checkScheduled = false;
+  /** The real-time wait before a jump while an outside wait is open (see `autojumpThreshold`). */
+  #grace: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: VirtualClockOptions = {}) {
     requireOptions(options, "VirtualClock options");
@@ -49,8 +60,15 @@ export class VirtualClock implements Clock {
     if (typeof start !== "number" || !Number.isFinite(start)) {
       throw new TypeError(`start must be a finite number of seconds, got ${describeValue(start)}`);
     }
+    const threshold = options.autojumpThreshold ?? 0.05;
+    if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold < 0) {
+      throw new TypeError(
+        `autojumpThreshold must be a finite number of seconds >= 0, got ${describeValue(threshold)}`,
+      );
+    }
     this.#now = start;
     this.#autojump = options.autojump ?? false;
+    this.#thresholdMs = threshold * 1000;
   }
 
   /** The virtual time, in seconds. */
@@ -62,6 +80,8 @@ export class VirtualClock implements Clock {
   setAlarm(deadline: number | null, host: AlarmHost): void {
     this.#deadline = deadline;
     this.#host = host;
+    // The loop did something (or a hold was released): an idle wait starts again.
+    this.#cancelGrace();
     if (this.#autojump && deadline !== null && Number.isFinite(deadline)) this.#scheduleCheck();
   }
 
@@ -85,14 +105,42 @@ export class VirtualClock implements Clock {
     setImmediate(this.#jumpIfIdle);
   }
 
-  /** Runs after Node polled for I/O once: if the loop is still idle, jump to its deadline. */
+  /**
+   * Runs after Node polled for I/O once: if the loop is still idle, jump to its deadline — at
+   * once, or, while a wait on the outside world is open, after the loop stayed idle for the
+   * threshold (any loop activity meanwhile calls `setAlarm`, which starts the wait again).
+   */
   readonly #jumpIfIdle = (): void => {
     this.#checkScheduled = false;
-    const deadline = this.#deadline;
-    const host = this.#host;
-    if (deadline === null || host === null || !host.idle()) return;
+    if (!this.#canJump()) return;
+    if (this.#thresholdMs > 0 && (this.#host as AlarmHost).waitsOnOutside()) {
+      this.#grace ??= setTimeout(this.#jumpAfterGrace, this.#thresholdMs);
+      return;
+    }
+    this.#jump();
+  };
+
+  readonly #jumpAfterGrace = (): void => {
+    this.#grace = null;
+    if (this.#canJump()) this.#jump();
+  };
+
+  #canJump(): boolean {
+    return this.#deadline !== null && this.#host !== null && this.#host.idle();
+  }
+
+  #jump(): void {
+    const deadline = this.#deadline as number;
+    const host = this.#host as AlarmHost;
     if (deadline > this.#now) this.#now = deadline;
     this.#deadline = null;
     host.wake();
-  };
+  }
+
+  #cancelGrace(): void {
+    if (this.#grace !== null) {
+      clearTimeout(this.#grace);
+      this.#grace = null;
+    }
+  }
 }
