@@ -126,7 +126,7 @@ export class VirtualClock implements Clock {
   };
 
   #canJump(): boolean {
-    return this.#deadline !== null && this.#host !== null && this.#host.idle();
+    return this.#deadline !== null && this.#host?.idle() === true;
   }
 
   #jump(): void {
