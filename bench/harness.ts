@@ -69,21 +69,40 @@ export async function runVariantIfAsked(
   process.exit(0);
 }
 
-/** Runs variant `name` of the benchmark file `moduleUrl` in a fresh Node process. */
+/**
+ * Runs variant `name` of the benchmark file `moduleUrl` in `processes` fresh Node processes,
+ * one after another; their run times are pooled, their bytes per item reduced to the median.
+ */
 export function measureInChild(
   moduleUrl: string,
   name: string,
   nodeFlags: string[] = [],
+  processes = 1,
 ): Measurement {
   const file = fileURLToPath(moduleUrl);
-  const result = spawnSync(process.execPath, [...nodeFlags, file, name], {
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  if (result.status !== 0) {
-    throw new Error(`variant ${name} failed:\n${result.stderr}`);
+  const measurements: Measurement[] = [];
+  for (let i = 0; i < processes; i++) {
+    const result = spawnSync(process.execPath, [...nodeFlags, file, name], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    if (result.status !== 0) {
+      throw new Error(`variant ${name} failed:\n${result.stderr}`);
+    }
+    measurements.push(parseLastJsonLine(result.stdout));
   }
-  return parseLastJsonLine(result.stdout);
+  return pool(measurements);
+}
+
+/** One measurement from those of several processes: run times pooled, median bytes per item. */
+function pool(measurements: Measurement[]): Measurement {
+  if (measurements.length === 1) return measurements[0] as Measurement;
+  const pooled: Measurement = {};
+  const ms = measurements.flatMap((m) => m.ms ?? []);
+  if (ms.length > 0) pooled.ms = ms;
+  const bytes = measurements.flatMap((m) => (m.bytesPerItem === undefined ? [] : [m.bytesPerItem]));
+  if (bytes.length > 0) pooled.bytesPerItem = median(bytes);
+  return pooled;
 }
 
 interface Python {
@@ -131,17 +150,28 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Runs a CPython benchmark script (it prints one JSON Measurement line); null without Python. */
-export function measurePython(scriptPath: string, args: string[] = []): Measurement | null {
+/**
+ * Runs a CPython benchmark script (it prints one JSON Measurement line) in `processes` fresh
+ * interpreters, pooled as `measureInChild` pools; null without Python.
+ */
+export function measurePython(
+  scriptPath: string,
+  args: string[] = [],
+  processes = 1,
+): Measurement | null {
   const py = newestPython();
   if (py === null) return null;
-  const result = spawnSync(py.command, [scriptPath, ...args], {
-    env: py.env,
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
-  if (result.status !== 0) throw new Error(`${scriptPath} failed:\n${result.stderr}`);
-  return parseLastJsonLine(result.stdout);
+  const measurements: Measurement[] = [];
+  for (let i = 0; i < processes; i++) {
+    const result = spawnSync(py.command, [scriptPath, ...args], {
+      env: py.env,
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
+    if (result.status !== 0) throw new Error(`${scriptPath} failed:\n${result.stderr}`);
+    measurements.push(parseLastJsonLine(result.stdout));
+  }
+  return pool(measurements);
 }
 
 function parseLastJsonLine(text: string): Measurement {

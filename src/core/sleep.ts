@@ -16,29 +16,43 @@ import { parkOn, wakeFrom, wakeOutcome } from "./wakeup.js";
 
 /**
  * The Future a sleep parks on, which is also its own timer: one object per sleep. Cancelling
- * it takes it out of the loop's timer heap at once.
+ * it takes it out of the loop's timer heap at once. It completes with `undefined`; a sleep
+ * with a result uses `SleepFutureWithResult`, so the common sleep carries no result field
+ * (bench/sleeping-memory.bench.ts).
  */
 class SleepFuture<T> extends Future<T> implements TimerEntry, Runnable {
   readonly _when: number;
   _seq = 0;
   _heapIndex = -1;
-  readonly #value: T;
 
-  constructor(loop: EventLoop, when: number, value: T) {
+  constructor(loop: EventLoop, when: number) {
     super(loop._futureOptions);
     this._when = when;
-    this.#value = value;
   }
 
   /** The deadline passed: complete, unless cancelled meanwhile. */
   _run(): void {
-    if (!this.done()) this._resolve(this.#value);
+    if (!this.done()) this._resolve(undefined);
   }
 
   override _cancel(msg: string | undefined): boolean {
     if (!super._cancel(msg)) return false;
     this._loop._timerCancelled(this);
     return true;
+  }
+}
+
+/** The Future of `sleep(delay, result)`: completes with `result`. */
+class SleepFutureWithResult<T> extends SleepFuture<T> {
+  readonly #value: T;
+
+  constructor(loop: EventLoop, when: number, value: T) {
+    super(loop, when);
+    this.#value = value;
+  }
+
+  override _run(): void {
+    if (!this.done()) this._resolve(this.#value);
   }
 }
 
@@ -98,7 +112,11 @@ export function sleep<T>(delay: Duration, result?: T): Promise<T | undefined> {
     }
     return promise;
   }
-  const future = new SleepFuture(loop, loop.time() + seconds, result);
+  const when = loop.time() + seconds;
+  const future =
+    result === undefined
+      ? new SleepFuture<undefined>(loop, when)
+      : new SleepFutureWithResult(loop, when, result);
   loop._addTimer(future);
   return parkOn(future);
 }

@@ -119,11 +119,9 @@ export class GatheringFuture<T> extends Future<T> {
 /** A finished child's value, or (with `returnExceptions`) its error. */
 function outcomeOf(child: Future<unknown>): unknown {
   if (child.cancelled()) {
-    // A fresh error with the child's message, as asyncio builds it.
-    const stored = child._result;
-    return new CancelledError(
-      stored instanceof CancelledError ? stored.message : (stored as string | undefined),
-    );
+    // The error the child ended with when it is a task that was not asked for it yet (one
+    // error per cancellation, bench/cancel.bench.ts), else a new one with its message.
+    return child._makeCancelledError();
   }
   if (child._state === REJECTED) child._retrieved();
   return child._result;

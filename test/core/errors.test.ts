@@ -12,6 +12,27 @@ import * as asyncio from "asyncio-ts";
 import { runVirtual } from "../helpers.js";
 
 describe("error classes", () => {
+  test("a CancelledError made by the loop has no stack frames; one made by user code has", async () => {
+    await runVirtual(async () => {
+      const task = asyncio.createTask(() => asyncio.sleep(10));
+      await asyncio.sleep(0);
+      task.cancel("stop");
+      const [delivered] = await asyncio.gather([task], { returnExceptions: true });
+      assert.ok(delivered instanceof asyncio.CancelledError);
+      assert.equal(delivered.message, "stop");
+      assert.equal(delivered.stack, "CancelledError: stop");
+      const fut = new asyncio.Future();
+      fut.cancel();
+      assert.throws(
+        () => fut.result(),
+        (error: unknown) =>
+          error instanceof asyncio.CancelledError && error.stack === "CancelledError",
+      );
+      const own = new asyncio.CancelledError("mine");
+      assert.match(own.stack ?? "", /^CancelledError: mine\n\s+at /);
+    });
+  });
+
   const simple = [
     asyncio.CancelledError,
     asyncio.TimeoutError,
