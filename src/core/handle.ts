@@ -4,6 +4,7 @@
 import type { Context } from "./context.js";
 import { inspectAsToString } from "./display.js";
 import type { EventLoop } from "./loop.js";
+import { OUT } from "./timerHeap.js";
 
 /** A callback the loop will call with `args` (see `callSoon`). */
 export type Callback<A extends unknown[]> = (...args: A) => unknown;
@@ -82,7 +83,7 @@ export class TimerHandle extends Handle {
   /** @internal */
   _seq = 0;
   /** @internal */
-  _heapIndex = -1;
+  _heapState = OUT;
 
   /** @internal */
   constructor(

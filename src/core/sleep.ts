@@ -12,6 +12,7 @@ import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
 import type { TimerEntry } from "./timerHeap.js";
+import { OUT } from "./timerHeap.js";
 import { parkOn, wakeFrom, wakeOutcome } from "./wakeup.js";
 
 /**
@@ -23,7 +24,7 @@ import { parkOn, wakeFrom, wakeOutcome } from "./wakeup.js";
 class SleepFuture<T> extends Future<T> implements TimerEntry, Runnable {
   readonly _when: number;
   _seq = 0;
-  _heapIndex = -1;
+  _heapState = OUT;
 
   constructor(loop: EventLoop, when: number) {
     super(loop._futureOptions);

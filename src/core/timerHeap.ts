@@ -2,10 +2,24 @@
  * The loop's timers: one binary min-heap ordered by deadline, then by insertion order, so
  * timers with equal deadlines fire first-in first-out.
  *
- * Invariants: `#heap[0]` is the earliest entry; every entry's `_heapIndex` is its position
- * while it is in the heap and -1 once it left. Cancelled timers are removed at once (O(log n)),
- * so the heap never holds dead entries and its top is always the next deadline to honour.
+ * Cancelled timers are removed lazily, as CPython's loop does (`_timer_cancelled_count`): a
+ * removal only marks the entry (O(1)), the top is cleared of marked entries whenever it is
+ * read, and the heap is rebuilt without them once they are more than half of it. Cancelling
+ * many sleeping tasks at once then costs no sift per task (bench/cancel.bench.ts).
+ *
+ * Invariants: `#heap[0]`, once `peek()` has cleared the top, is the earliest live entry; an
+ * entry's `_heapState` is IN_HEAP while it is live in the heap, REMOVED while it is marked but
+ * still held, OUT otherwise; `#removed` counts the REMOVED entries, which are never more than
+ * half of the heap plus COMPACT_MIN.
  */
+
+/** @internal Not in the heap. */
+export const OUT = 0;
+const IN_HEAP = 1;
+const REMOVED = 2;
+
+/** Marked entries are only dropped from the middle of the heap once there are this many. */
+const COMPACT_MIN = 64;
 
 /** What the heap orders: a deadline in loop seconds and an insertion number. */
 export interface TimerEntry {
@@ -13,61 +27,79 @@ export interface TimerEntry {
   readonly _when: number;
   /** @internal */
   _seq: number;
-  /** @internal */
-  _heapIndex: number;
+  /** @internal OUT, IN_HEAP or REMOVED. */
+  _heapState: number;
 }
 
 export class TimerHeap<E extends TimerEntry> {
   #heap: E[] = [];
   #seq = 0;
+  #removed = 0;
 
+  /** The live entries. */
   get size(): number {
-    return this.#heap.length;
+    return this.#heap.length - this.#removed;
   }
 
-  /** The earliest entry, or undefined. */
+  /** The earliest live entry, or undefined. */
   peek(): E | undefined {
-    return this.#heap[0];
+    const heap = this.#heap;
+    while (heap.length > 0 && (heap[0] as E)._heapState === REMOVED) {
+      this.#removed--;
+      (this.#popTop() as E)._heapState = OUT;
+    }
+    return heap[0];
   }
 
   push(entry: E): void {
     entry._seq = this.#seq++;
-    entry._heapIndex = this.#heap.length;
+    entry._heapState = IN_HEAP;
     this.#heap.push(entry);
-    this.#siftUp(entry._heapIndex);
+    this.#siftUp(this.#heap.length - 1);
   }
 
-  /** Removes and returns the earliest entry; the heap must not be empty. */
+  /** Removes and returns the earliest live entry; call `peek()` first: it must exist. */
   pop(): E {
+    const top = this.#popTop();
+    top._heapState = OUT;
+    return top;
+  }
+
+  /** Removes `entry` if it is still live in the heap. */
+  remove(entry: E): void {
+    if (entry._heapState !== IN_HEAP) return;
+    entry._heapState = REMOVED;
+    this.#removed++;
+    if (this.#removed > COMPACT_MIN && this.#removed * 2 > this.#heap.length) this.#compact();
+  }
+
+  clear(): void {
+    for (const entry of this.#heap) entry._heapState = OUT;
+    this.#heap = [];
+    this.#removed = 0;
+  }
+
+  /** Drops every marked entry and restores the heap order (Floyd's heapify, O(n)). */
+  #compact(): void {
+    const live: E[] = [];
+    for (const entry of this.#heap) {
+      if (entry._heapState === IN_HEAP) live.push(entry);
+      else entry._heapState = OUT;
+    }
+    this.#heap = live;
+    this.#removed = 0;
+    for (let i = (live.length >> 1) - 1; i >= 0; i--) this.#siftDown(i);
+  }
+
+  #popTop(): E {
     const heap = this.#heap;
     const top = heap[0] as E;
     const last = heap.pop() as E;
     if (heap.length > 0) {
       heap[0] = last;
-      last._heapIndex = 0;
       this.#siftDown(0);
     }
-    top._heapIndex = -1;
     return top;
-  }
-
-  /** Removes `entry` if it is still in the heap. */
-  remove(entry: E): void {
-    const index = entry._heapIndex;
-    if (index < 0) return;
-    const heap = this.#heap;
-    const last = heap.pop() as E;
-    entry._heapIndex = -1;
-    if (index === heap.length) return;
-    heap[index] = last;
-    last._heapIndex = index;
-    this.#siftDown(index);
-    this.#siftUp(last._heapIndex);
-  }
-
-  clear(): void {
-    for (const entry of this.#heap) entry._heapIndex = -1;
-    this.#heap = [];
   }
 
   #less(a: E, b: E): boolean {
@@ -82,11 +114,9 @@ export class TimerHeap<E extends TimerEntry> {
       const parent = heap[parentIndex] as E;
       if (!this.#less(entry, parent)) break;
       heap[index] = parent;
-      parent._heapIndex = index;
       index = parentIndex;
     }
     heap[index] = entry;
-    entry._heapIndex = index;
   }
 
   #siftDown(index: number): void {
@@ -102,10 +132,8 @@ export class TimerHeap<E extends TimerEntry> {
       const smallest = heap[child] as E;
       if (!this.#less(smallest, entry)) break;
       heap[index] = smallest;
-      smallest._heapIndex = index;
       index = child;
     }
     heap[index] = entry;
-    entry._heapIndex = index;
   }
 }

@@ -722,3 +722,29 @@ describe("debug mode", () => {
     );
   });
 });
+
+// The timer heap drops cancelled timers lazily, as CPython's loop does (_timer_cancelled_count):
+// many cancellations at once rebuild it, and the live timers still fire in deadline order.
+test("cancelling most of many timers leaves the rest firing in order, counted as live", async () => {
+  await runVirtual(async () => {
+    const loop = asyncio.getRunningLoop();
+    const base = loop.statistics().timers;
+    const fired: number[] = [];
+    const handles = Array.from({ length: 300 }, (_, i) =>
+      loop.callLater(1 + (i % 7) / 10, () => fired.push(i)),
+    );
+    const kept = new Set<number>();
+    handles.forEach((handle, i) => {
+      if (i % 5 === 0) kept.add(i);
+      else handle.cancel();
+    });
+    assert.equal(loop.statistics().timers, base + kept.size);
+    const sleepers = Array.from({ length: 200 }, () => asyncio.createTask(() => asyncio.sleep(5)));
+    await asyncio.sleep(0);
+    for (const task of sleepers) task.cancel();
+    await asyncio.sleep(2);
+    const expected = [...kept].sort((a, b) => (a % 7) - (b % 7) || a - b);
+    assert.deepEqual(fired, expected);
+    assert.equal(loop.statistics().timers, base);
+  });
+});
