@@ -4,13 +4,15 @@
  *
  * Cancelled timers are removed lazily, as CPython's loop does (`_timer_cancelled_count`): a
  * removal only marks the entry (O(1)), the top is cleared of marked entries whenever it is
- * read, and the heap is rebuilt without them once they are more than half of it. Cancelling
+ * read, and the heap is rebuilt without them once it holds more than MIN_SCHEDULED entries
+ * and they are more than half of them (CPython's `_MIN_SCHEDULED_TIMER_HANDLES` and
+ * `_MIN_CANCELLED_TIMER_HANDLES_FRACTION`). Cancelling
  * many sleeping tasks at once then costs no sift per task (bench/cancel.bench.ts).
  *
  * Invariants: `#heap[0]`, once `peek()` has cleared the top, is the earliest live entry; an
  * entry's `_heapState` is IN_HEAP while it is live in the heap, REMOVED while it is marked but
- * still held, OUT otherwise; `#removed` counts the REMOVED entries, which are never more than
- * half of the heap plus COMPACT_MIN.
+ * still held, OUT otherwise; `#removed` counts the REMOVED entries, which are at most half of
+ * the heap once it holds more than MIN_SCHEDULED entries.
  */
 
 /** @internal Not in the heap. */
@@ -18,8 +20,8 @@ export const OUT = 0;
 const IN_HEAP = 1;
 const REMOVED = 2;
 
-/** Marked entries are only dropped from the middle of the heap once there are this many. */
-const COMPACT_MIN = 64;
+/** The heap is rebuilt without its marked entries only when it holds more than this many. */
+const MIN_SCHEDULED = 100;
 
 /** What the heap orders: a deadline in loop seconds and an insertion number. */
 export interface TimerEntry {
@@ -70,7 +72,8 @@ export class TimerHeap<E extends TimerEntry> {
     if (entry._heapState !== IN_HEAP) return;
     entry._heapState = REMOVED;
     this.#removed++;
-    if (this.#removed > COMPACT_MIN && this.#removed * 2 > this.#heap.length) this.#compact();
+    const length = this.#heap.length;
+    if (length > MIN_SCHEDULED && this.#removed * 2 > length) this.#compact();
   }
 
   clear(): void {

@@ -6,8 +6,9 @@
  *
  * Skipped: everything about sockets, servers, pipes, subprocesses, signals handlers, executors,
  * threads (`call_soon_threadsafe`, test_check_thread), async-generator finalization, policies,
- * reprs, source tracebacks, `_run_once` internals (test__run_once, cancelled-timer cleanup
- * thresholds: cancelled timers leave the heap at once here), test_run_forever_pre_stopped,
+ * reprs, source tracebacks, `_run_once` internals (test__run_once and the exact counts of
+ * test__run_once_cancelled_event_cleanup, which read the loop's private heap; its scenario is
+ * mirrored through `loop.statistics()`), test_run_forever_pre_stopped,
  * test_run_once and the other `run_until_complete`/`run_forever` tests (in events.test.ts),
  * test_default_exc_handler_coro (in process.test.ts: it needs forced garbage collections),
  * test_timer_comparison (handles are not ordered objects), test_run_forever_keyboard_interrupt
@@ -723,8 +724,9 @@ describe("debug mode", () => {
   });
 });
 
-// The timer heap drops cancelled timers lazily, as CPython's loop does (_timer_cancelled_count):
-// many cancellations at once rebuild it, and the live timers still fire in deadline order.
+// mirrors test_base_events.BaseEventLoopTests.test__run_once_cancelled_event_cleanup (the
+// scenario): the timer heap drops cancelled timers lazily, as CPython's loop does; many
+// cancellations at once rebuild it, and the live timers still fire in deadline order.
 test("cancelling most of many timers leaves the rest firing in order, counted as live", async () => {
   await runVirtual(async () => {
     const loop = asyncio.getRunningLoop();
