@@ -59,6 +59,24 @@ export {
   eagerTaskFactory,
   Task,
 } from "./core/task.js";
+export type { WorkerExit } from "./executors/errors.js";
+export {
+  BrokenExecutor,
+  BrokenProcessPool,
+  BrokenThreadPool,
+  WorkerCrashedError,
+} from "./executors/errors.js";
+export type { Executor, ExecutorShutdownOptions, MapOptions } from "./executors/executor.js";
+export type { Job, JobFunction, ModuleJob } from "./executors/jobs.js";
+export type { ProcessPoolOptions } from "./executors/processPoolExecutor.js";
+export { ProcessPoolExecutor } from "./executors/processPoolExecutor.js";
+export type { ThreadPoolOptions } from "./executors/threadPoolExecutor.js";
+export { ThreadPoolExecutor } from "./executors/threadPoolExecutor.js";
+export { toThread } from "./executors/toThread.js";
+export type { MessagePortLike } from "./executors/transfer.js";
+export { transfer } from "./executors/transfer.js";
+export type { ExecutorStatistics, PoolOptions } from "./executors/workerPool.js";
+export { WorkerPoolExecutor } from "./executors/workerPool.js";
 export type {
   AsCompletedIterator,
   AsCompletedOptions,

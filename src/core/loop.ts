@@ -38,6 +38,10 @@ import { scopeStorage } from "./scope.js";
 
 export { getRunningLoop } from "./scope.js";
 
+import type { Executor } from "../executors/executor.js";
+import type { JobFunction, ModuleJob } from "../executors/jobs.js";
+import { ThreadPoolExecutor } from "../executors/threadPoolExecutor.js";
+import { WorkerPoolExecutor } from "../executors/workerPool.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -170,6 +174,9 @@ export class EventLoop implements AlarmHost {
   #stopping = false;
   #onStopped: (() => void) | null = null;
   #debug: boolean;
+  #defaultExecutor: ThreadPoolExecutor | null = null;
+  #executorShutdownCalled = false;
+  readonly #closeHooks: (() => void)[] = [];
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
   readonly #inFlight = new InFlightHolds(() => this.#holdReleased());
@@ -505,7 +512,13 @@ export class EventLoop implements AlarmHost {
     if (this.#state === CLOSED) return;
     // As at the end of run(): what nobody retrieved is reported now, not lost.
     reportUnretrieved(this);
+    for (const hook of this.#closeHooks.splice(0)) hook();
     this.#state = CLOSED;
+    const executor = this.#defaultExecutor;
+    if (executor !== null) {
+      this.#defaultExecutor = null;
+      void executor.shutdown({ wait: false });
+    }
     this.#ready.clear();
     this.#timers.clear();
     this.#clock.setAlarm(null, this);
@@ -581,6 +594,115 @@ export class EventLoop implements AlarmHost {
     if (!future.done()) {
       throw new RuntimeError("Event loop stopped before Future completed.");
     }
+  }
+
+  /**
+   * Runs `fn(...args)` in `executor` (`null`: the loop's default executor, a
+   * `ThreadPoolExecutor` created on first use with CPython's `min(32, cpus + 4)` threads) and
+   * returns a Future of this loop for its result, as asyncio's `run_in_executor`. `fn` is a
+   * self-contained function or `{ module, export }` (see `ThreadPoolExecutor`). Cancelling the
+   * Future — or the task awaiting it — stops the job, even a running one.
+   *
+   * @throws RuntimeError when the loop is closed, or when `executor` is null after
+   *   `shutdownDefaultExecutor()`; TypeError for an executor that is not one.
+   * @example
+   * const loop = asyncio.getRunningLoop();
+   * const text = await loop.runInExecutor(null, (path: string) => require("node:fs").readFileSync(path, "utf8"), "/etc/hostname");
+   */
+  runInExecutor<A extends unknown[], R>(
+    executor: Executor | null,
+    fn: JobFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>>;
+  runInExecutor<R = unknown>(
+    executor: Executor | null,
+    job: ModuleJob,
+    ...args: unknown[]
+  ): Future<R>;
+  runInExecutor(
+    executor: Executor | null,
+    job: JobFunction | ModuleJob,
+    ...args: unknown[]
+  ): Future<unknown> {
+    this.#checkClosed();
+    if (executor === null) {
+      executor = this.#defaultExecutor;
+      if (executor === null) {
+        if (this.#executorShutdownCalled)
+          throw new RuntimeError("Executor shutdown has been called");
+        executor = this.#defaultExecutor = new ThreadPoolExecutor({ name: "asyncio" });
+      }
+    } else if (typeof (executor as { submit?: unknown } | undefined)?.submit !== "function") {
+      throw new TypeError(
+        `runInExecutor() executor must be an Executor or null, got ${describeValue(executor)}`,
+      );
+    }
+    if (executor instanceof WorkerPoolExecutor) return executor._submitOn(this, job, args);
+    const result = (executor.submit as (job: unknown, ...args: unknown[]) => PromiseLike<unknown>)(
+      job,
+      ...args,
+    );
+    return result instanceof Future && result._loop === this ? result : wrapOn(this, result);
+  }
+
+  /**
+   * Makes `executor` the one `runInExecutor(null, …)` and `toThread()` use. As in asyncio it
+   * must be a `ThreadPoolExecutor`; the previous default is not shut down.
+   *
+   * @throws TypeError for anything else.
+   */
+  setDefaultExecutor(executor: ThreadPoolExecutor): void {
+    if (!(executor instanceof ThreadPoolExecutor)) {
+      throw new TypeError(`executor must be ThreadPoolExecutor, got ${describeValue(executor)}`);
+    }
+    this.#defaultExecutor = executor;
+  }
+
+  /**
+   * Shuts the default executor down and waits for its jobs and threads, as asyncio's
+   * `shutdown_default_executor(timeout)`; `run()` and `Runner.close()` call it with 300 seconds.
+   * After `timeout` seconds it warns, as asyncio does, and — beyond asyncio, which leaves them
+   * running — terminates the threads still busy. Later `runInExecutor(null, …)` calls throw.
+   *
+   * @throws TypeError if `timeout` is neither a number of seconds nor null.
+   */
+  shutdownDefaultExecutor(timeout: number | null = null): Future<void> {
+    if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
+      throw new TypeError(
+        `shutdownDefaultExecutor() timeout must be a number of seconds or null, got ${describeValue(timeout)}`,
+      );
+    }
+    this.#checkClosed();
+    this.#executorShutdownCalled = true;
+    const done = createLoopFuture<void>(this);
+    const executor = this.#defaultExecutor;
+    if (executor === null) {
+      done._resolve(undefined);
+      return done;
+    }
+    const hold = this.inFlight("shutdown of the default executor");
+    let timer: TimerHandle | null = null;
+    const finish = (timedOut: boolean): void => {
+      hold.release();
+      timer?.cancel();
+      if (done._state !== PENDING || this.isClosed()) return;
+      if (timedOut) {
+        process.emitWarning(
+          `The executor did not finishing joining its threads within ${timeout} seconds.`,
+          "RuntimeWarning",
+        );
+        executor._terminateAll();
+      }
+      done._resolve(undefined);
+    };
+    void executor.shutdown({ wait: true }).then(() => finish(false));
+    if (timeout !== null) timer = this.callLater(timeout, finish, true);
+    return done;
+  }
+
+  /** @internal Runs `hook` when the loop closes, before it drops its callbacks. */
+  _onClose(hook: () => void): void {
+    this.#closeHooks.push(hook);
   }
 
   /**

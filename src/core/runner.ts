@@ -117,6 +117,7 @@ export class Runner implements AsyncDisposable {
     const loop = this.#loop as EventLoop;
     try {
       await cancelAllTasks(loop);
+      await loop._runUntilComplete(loop.shutdownDefaultExecutor(THREAD_JOIN_TIMEOUT));
     } finally {
       reportUnretrieved(loop);
       loop.close();
@@ -157,6 +158,9 @@ export class Runner implements AsyncDisposable {
     return onSigint;
   }
 }
+
+/** Seconds `close()` waits for the default executor's threads, as asyncio's `THREAD_JOIN_TIMEOUT`. */
+const THREAD_JOIN_TIMEOUT = 300;
 
 /** Cancels every pending task of `loop` and runs the loop until they are all done. */
 async function cancelAllTasks(loop: EventLoop): Promise<void> {
