@@ -51,7 +51,8 @@ export class ProcessPoolExecutor extends WorkerPoolExecutor {
       launcher: processLauncher(grace),
       ...initializerOf(options, "ProcessPoolExecutor"),
       jobsPerWorker: perChild,
-      broken: (message) => new BrokenProcessPool(message),
+      broken: (message, cause) =>
+        new BrokenProcessPool(message, cause === undefined ? undefined : { cause }),
     });
   }
 }

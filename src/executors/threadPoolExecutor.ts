@@ -57,7 +57,8 @@ export class ThreadPoolExecutor extends WorkerPoolExecutor {
       launcher: threadLauncher(name, limits),
       ...initializerOf(options, "ThreadPoolExecutor"),
       jobsPerWorker: null,
-      broken: (message) => new BrokenThreadPool(message),
+      broken: (message, cause) =>
+        new BrokenThreadPool(message, cause === undefined ? undefined : { cause }),
     });
   }
 }

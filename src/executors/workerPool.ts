@@ -19,7 +19,7 @@ import { RuntimeError } from "../core/errors.js";
 import { Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
-import { getRunningLoop } from "../core/scope.js";
+import { currentScope, getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
 import { waitFor } from "../flow/waitFor.js";
 import type { BrokenExecutor, WorkerExit } from "./errors.js";
@@ -84,7 +84,8 @@ export interface PoolSetup {
   readonly initargs: unknown[];
   /** Jobs a worker runs before it is replaced (`maxTasksPerChild`), or null. */
   readonly jobsPerWorker: number | null;
-  readonly broken: (message: string) => BrokenExecutor;
+  /** The pool's BrokenExecutor class, as a factory. */
+  readonly broken: (message: string, cause: unknown) => BrokenExecutor;
 }
 
 class PoolJob {
@@ -96,6 +97,11 @@ class PoolJob {
     readonly id: number,
     readonly encoded: EncodedJob,
     readonly args: unknown[],
+    /**
+     * Buffers moved to the worker (`transfer()`): such a job goes only to an idle worker, so it
+     * is never sent ahead and then taken back after its buffers left.
+     */
+    readonly transfer: Transferable[],
     readonly future: JobFuture,
     readonly hold: InFlight,
   ) {}
@@ -145,7 +151,8 @@ class PoolCore {
   #completed = 0;
   #averageMs = Number.POSITIVE_INFINITY;
   #shutdown = false;
-  #broken: BrokenExecutor | null = null;
+  /** Why the pool is broken, once it is. */
+  #broken: { readonly message: string; readonly cause: unknown } | null = null;
   #onAllExited: (() => void) | null = null;
   #allExited: Promise<void> | null = null;
   readonly #loops = new WeakSet<EventLoop>();
@@ -155,7 +162,7 @@ class PoolCore {
   }
 
   submit(loop: EventLoop, job: unknown, args: unknown[]): Future<unknown> {
-    if (this.#broken !== null) throw this.setup.broken(this.#broken.message);
+    if (this.#broken !== null) throw this.setup.broken(this.#broken.message, this.#broken.cause);
     if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
     const encoded = encodeJob(job, "submit() job");
     if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
@@ -165,7 +172,8 @@ class PoolCore {
     }
     const future = new JobFuture(loop, this);
     const hold = loop.inFlight(`${this.setup.kind} pool job ${encoded.name}`);
-    const pooled = new PoolJob(this.#nextJobId++, encoded, args, future, hold);
+    const transfer = takeTransferList(args);
+    const pooled = new PoolJob(this.#nextJobId++, encoded, args, transfer, future, hold);
     future.job = pooled;
     this.#queue.push(pooled);
     this.#live++;
@@ -243,7 +251,7 @@ class PoolCore {
       { jobs: JobMessage[]; sent: PoolJob[]; transfer: Transferable[] }
     >();
     while (this.#live > 0) {
-      const worker = this.#pickWorker();
+      const worker = this.#pickWorker(this.#peekQueued().transfer.length > 0);
       if (worker === null) break;
       const job = this.#takeQueued();
       const idle = worker.outstanding.size === 0;
@@ -261,7 +269,7 @@ class PoolCore {
       if (!known) worker.known.add(definition.key);
       batch.jobs.push([job.id, known ? definition.key : definition, job.args, !idle]);
       batch.sent.push(job);
-      for (const item of takeTransferList(job.args)) batch.transfer.push(item);
+      for (const item of job.transfer) batch.transfer.push(item);
     }
     for (const [worker, batch] of batches) {
       this.#reference(worker);
@@ -302,21 +310,37 @@ class PoolCore {
     this.#idleCheck(worker);
   }
 
-  #pickWorker(): PoolWorker | null {
+  /**
+   * The worker for the next job: an idle one, else a new one, else (unless `idleOnly`) a busy
+   * one with room for a job sent ahead.
+   */
+  #pickWorker(idleOnly: boolean): PoolWorker | null {
+    const limit = this.setup.jobsPerWorker;
     let best: PoolWorker | null = null;
     let active = 0;
     for (const worker of this.#workers) {
       if (worker.retiring) continue;
       active++;
+      // A worker given all the jobs it may run (maxTasksPerChild) takes no more.
+      if (limit !== null && worker.jobsDone + worker.outstanding.size >= limit) continue;
       if (worker.outstanding.size === 0) return worker;
       if (best === null || worker.outstanding.size < best.outstanding.size) best = worker;
     }
     if (active < this.setup.maxWorkers) return this.#startWorker();
+    if (idleOnly) return null;
     const sendAhead = Math.max(
       1,
       Math.min(MAX_SEND_AHEAD, Math.floor(SEND_AHEAD_MS / this.#averageMs)),
     );
     return best !== null && best.outstanding.size < sendAhead ? best : null;
+  }
+
+  /** The next queued job not cancelled (there is one: `#live > 0`). */
+  #peekQueued(): PoolJob {
+    for (let i = this.#queueHead; ; i++) {
+      const job = this.#queue[i] as PoolJob;
+      if (!job.cancelled) return job;
+    }
   }
 
   #takeQueued(): PoolJob {
@@ -372,17 +396,17 @@ class PoolCore {
   }
 
   #onMessage(worker: PoolWorker, message: FromWorker): void {
+    // A worker being terminated may still report jobs taken back from it, which run again
+    // elsewhere: what it says no longer counts.
+    if (worker.terminated) return;
     if (message.type === "ready") {
       worker.ready = true;
       return;
     }
     if (message.type === "initFailed") {
       const kind = this.setup.kind;
-      const error = this.setup.broken(
-        `A ${kind} initializer failed, the ${kind} pool is not usable anymore`,
-      );
-      (error as { cause?: unknown }).cause = reviveError(message.error);
-      this.#break(error);
+      const why = `A ${kind} initializer failed, the ${kind} pool is not usable anymore`;
+      this.#break(why, reviveError(message.error));
       return;
     }
     if (message.skipped !== null) {
@@ -498,12 +522,11 @@ class PoolCore {
     worker.running = null;
     if (crashed && !worker.ready && this.#broken === null) {
       const kind = this.setup.kind;
-      const broken = this.setup.broken(
-        `A ${kind} of the ${kind} pool exited before it was ready (${describeExit(exit)}), the ${kind} pool is not usable anymore`,
-      );
-      if (error !== undefined) (broken as { cause?: unknown }).cause = error;
       this.#requeue(lost);
-      this.#break(broken);
+      this.#break(
+        `A ${kind} of the ${kind} pool exited before it was ready (${describeExit(exit)}), the ${kind} pool is not usable anymore`,
+        error,
+      );
     } else if (lost.length > 0) {
       this.#requeue(lost);
     }
@@ -520,9 +543,9 @@ class PoolCore {
   }
 
   /** The pool cannot go on: every job waiting fails with `error`, every worker stops. */
-  #break(error: BrokenExecutor): void {
+  #break(message: string, cause: unknown): void {
     if (this.#broken !== null) return;
-    this.#broken = error;
+    this.#broken = { message, cause };
     this.#shutdown = true;
     this.#allExited ??= new Promise((resolve) => {
       this.#onAllExited = resolve;
@@ -538,7 +561,7 @@ class PoolCore {
       this.#terminate(worker);
     }
     for (const job of failed) {
-      if (job.state !== FINISHED) this.#finish(job, false, this.setup.broken(error.message));
+      if (job.state !== FINISHED) this.#finish(job, false, this.setup.broken(message, cause));
     }
     this.#checkAllExited();
   }
@@ -681,7 +704,14 @@ export abstract class WorkerPoolExecutor implements Executor {
         `shutdown() cancelFutures must be a boolean, got ${describeValue(cancelFutures)}`,
       );
     }
-    return this.#core.shutdown(wait, cancelFutures);
+    const exited = this.#core.shutdown(wait, cancelFutures);
+    // Awaited in a task, the wait is an operation in flight: virtual time does not jump over it.
+    const loop = currentScope()?._loop;
+    if (wait && loop?.isRunning() === true) {
+      const hold = loop.inFlight(`shutdown of ${this.#core.setup.className}`);
+      void exited.then(() => hold.release());
+    }
+    return exited;
   }
 
   /** @internal Stops every worker now (the default executor's shutdown timed out). */
