@@ -124,6 +124,9 @@ class JobFuture extends Future<unknown> {
   }
 }
 
+// Users see a Future: `<Future pending>`, not the name of this subclass.
+Object.defineProperty(JobFuture, "name", { value: "Future" });
+
 class PoolWorker {
   /** Jobs sent and not finished, in the order sent. */
   readonly outstanding = new Map<number, PoolJob>();
