@@ -13,8 +13,42 @@ const ENTRY = fileURLToPath(new URL("./worker/processEntry.js", import.meta.url)
  * except the inspector's and the test runner's.
  */
 export function processLauncher(graceSeconds: number): WorkerLauncher {
-  const execArgv = process.execArgv.filter((arg) => !/^--(inspect|debug|test)/.test(arg));
+  const execArgv = childExecArgv(process.execArgv);
   return (_index, events) => new ProcessChannel(execArgv, graceSeconds, events);
+}
+
+/** Options that take their value as the next argument, among those a child keeps. */
+const WITH_VALUE = new Set([
+  "--import",
+  "--require",
+  "-r",
+  "--loader",
+  "--experimental-loader",
+  "--conditions",
+  "-C",
+]);
+/** Options a child keeps: module loading, language features, memory, warnings, source maps. */
+const KEPT =
+  /^(--import|--require|-r|--loader|--experimental-|--no-experimental-|--conditions|-C|--enable-source-maps|--no-warnings|--no-deprecation|--max-old-space-size|--max-semi-space-size|--stack-size|--disable-warning|--harmony|--unhandled-rejections|--expose-gc)(=|$)/;
+
+/**
+ * The Node options of a pool's children: those of this process worth keeping, and nothing
+ * that would run something else than the worker entry (`-e`, `-p`, `--test`, `--watch`, `-i`):
+ * a child started with this process's `-e` script would start a pool of its own, and so on.
+ */
+export function childExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (!KEPT.test(arg)) {
+      // Skip the value of an option that takes one (`-e code`), as well.
+      if (/^(-e|--eval|-p|--print|--input-type|--watch-path|--test-[a-z-]+)$/.test(arg)) i++;
+      continue;
+    }
+    kept.push(arg);
+    if (WITH_VALUE.has(arg) && i + 1 < execArgv.length) kept.push(execArgv[++i] as string);
+  }
+  return kept;
 }
 
 class ProcessChannel implements WorkerChannel {
