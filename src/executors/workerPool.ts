@@ -492,6 +492,8 @@ class PoolCore {
     worker.retiring = true;
     if (!worker.terminated) {
       worker.terminated = true;
+      // Its exit must still be heard (a shutdown waits for it): it comes within moments.
+      this.#reference(worker);
       worker.channel.terminate();
     }
     if (requeued.length > 0) {
