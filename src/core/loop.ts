@@ -626,12 +626,9 @@ export class EventLoop implements AlarmHost {
   ): Future<unknown> {
     this.#checkClosed();
     if (executor === null) {
+      if (this.#executorShutdownCalled) throw new RuntimeError("Executor shutdown has been called");
+      this.#defaultExecutor ??= new ThreadPoolExecutor({ name: "asyncio" });
       executor = this.#defaultExecutor;
-      if (executor === null) {
-        if (this.#executorShutdownCalled)
-          throw new RuntimeError("Executor shutdown has been called");
-        executor = this.#defaultExecutor = new ThreadPoolExecutor({ name: "asyncio" });
-      }
     } else if (typeof (executor as { submit?: unknown } | undefined)?.submit !== "function") {
       throw new TypeError(
         `runInExecutor() executor must be an Executor or null, got ${describeValue(executor)}`,

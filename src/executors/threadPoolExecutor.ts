@@ -29,7 +29,11 @@ let poolCount = 0;
  *
  * @example
  * await using pool = new asyncio.ThreadPoolExecutor({ maxWorkers: 2 });
- * const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+ * // A function declaration can call itself in the worker; an arrow assigned to an outer
+ * // `const` could not (that name does not exist there).
+ * function fib(n: number): number {
+ *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+ * }
  * console.log(await pool.submit(fib, 30)); // 832040
  */
 export class ThreadPoolExecutor extends WorkerPoolExecutor {
