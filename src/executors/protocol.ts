@@ -30,8 +30,7 @@ export type ToWorker =
       readonly initargs: unknown[];
     }
   | { readonly type: "jobs"; readonly jobs: JobMessage[] }
-  | { readonly type: "cancel"; readonly id: number }
-  | { readonly type: "exit" };
+  | { readonly type: "cancel"; readonly id: number };
 
 /** A finished job: id, whether it succeeded, its value or serialized error, its milliseconds. */
 export type JobOutcome = [id: number, ok: boolean, value: unknown, ms: number];

@@ -38,11 +38,9 @@ export class JobRunner {
   readonly #queue = new Deque<JobMessage>();
   readonly #cancelled = new Set<number>();
   #busy = true; // until the initializer ran
-  #onExit: () => void;
 
-  constructor(send: Send, onExit: () => void) {
+  constructor(send: Send) {
     this.#send = send;
-    this.#onExit = onExit;
   }
 
   handle(message: ToWorker): void {
@@ -56,9 +54,6 @@ export class JobRunner {
         return;
       case "cancel":
         if (this.#queued(message.id)) this.#cancelled.add(message.id);
-        return;
-      case "exit":
-        this.#onExit();
         return;
     }
   }

@@ -5,8 +5,5 @@ import { JobRunner } from "./jobRunner.js";
 
 const port = parentPort;
 if (port === null) throw new Error("the thread pool's worker entry runs only in a worker thread");
-const runner = new JobRunner(
-  (message) => port.postMessage(message),
-  () => port.close(),
-);
+const runner = new JobRunner((message) => port.postMessage(message));
 port.on("message", (message: ToWorker) => runner.handle(message));
