@@ -24,6 +24,16 @@ const SUBJECTS: readonly { file: string; variant: string; flags?: string[]; labe
   { file: "task-group.bench.js", variant: "asyncio", label: "TaskGroup" },
   { file: "cancel.bench.js", variant: "asyncio", label: "cancel sleeping tasks" },
   {
+    file: "executor-throughput.bench.js",
+    variant: "threads",
+    label: "10,000 jobs through ThreadPoolExecutor(2)",
+  },
+  {
+    file: "executor-throughput.bench.js",
+    variant: "processes",
+    label: "10,000 jobs through ProcessPoolExecutor(2)",
+  },
+  {
     file: "sleeping-memory.bench.js",
     variant: "asyncio",
     flags: ["--expose-gc"],

@@ -179,7 +179,11 @@ function parseLastJsonLine(text: string): Measurement {
   return JSON.parse(lines[lines.length - 1] as string) as Measurement;
 }
 
-/** A benchmark's report: printed, and kept for bench/RESULTS.md. */
+/**
+ * A benchmark's report: printed, and kept for bench/RESULTS.md. A benchmark file's `collect()`
+ * returns one, or several when its rows are compared with more than one subject (a thread pool
+ * and a process pool).
+ */
 export interface Report {
   title: string;
   /** What is measured, in one sentence. */
@@ -189,6 +193,10 @@ export interface Report {
   rows: Row[];
   /** Targets stated by the issue, e.g. ">= 0.5x raw Node on Node 24". */
   targets: string[];
+  /** The heading of the ratio column; "asyncio-ts speed relative to it" unless given. */
+  ratioHeading?: string;
+  /** Adds a column of each row's slowest run, for latencies, where the worst case matters. */
+  showMax?: boolean;
 }
 
 /**
@@ -200,19 +208,22 @@ export function renderReport(report: Report): string {
   const lines = [`### ${report.title}`, "", report.description, ""];
   const usesTime = report.rows.some((row) => row.measurement?.ms !== undefined);
   if (usesTime) {
-    lines.push("| variant | median ms | runs | asyncio-ts speed relative to it |");
-    lines.push("| --- | ---: | ---: | ---: |");
+    const heading = report.ratioHeading ?? "asyncio-ts speed relative to it";
+    const max = report.showMax === true;
+    lines.push(`| variant | median ms |${max ? " max ms |" : ""} runs | ${heading} |`);
+    lines.push(`| --- | ---: |${max ? " ---: |" : ""} ---: | ---: |`);
     for (const row of report.rows) {
       const ms = row.measurement?.ms;
       if (ms === undefined) {
-        lines.push(`| ${row.label} | n/a | 0 | n/a |`);
+        lines.push(`| ${row.label} | n/a |${max ? " n/a |" : ""} 0 | n/a |`);
         continue;
       }
       const ratio =
         row.label === report.subject || subject?.ms === undefined
           ? "—"
           : `${(median(ms) / median(subject.ms)).toFixed(2)}×`;
-      lines.push(`| ${row.label} | ${median(ms).toFixed(1)} | ${ms.length} | ${ratio} |`);
+      const slowest = max ? ` ${Math.max(...ms).toFixed(1)} |` : "";
+      lines.push(`| ${row.label} | ${median(ms).toFixed(1)} |${slowest} ${ms.length} | ${ratio} |`);
     }
   } else {
     lines.push("| variant | bytes per item | asyncio-ts memory relative to it |");

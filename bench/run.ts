@@ -21,10 +21,15 @@ const files = readdirSync(here)
 
 const sections: string[] = [];
 for (const file of files) {
-  const module = (await import(new URL(file, import.meta.url).href)) as { collect(): Report };
-  const text = renderReport(module.collect());
-  console.log(`${text}\n`);
-  sections.push(text);
+  const module = (await import(new URL(file, import.meta.url).href)) as {
+    collect(): Report | Report[];
+  };
+  const reports = module.collect();
+  for (const report of Array.isArray(reports) ? reports : [reports]) {
+    const text = renderReport(report);
+    console.log(`${text}\n`);
+    sections.push(text);
+  }
 }
 
 const major = process.versions.node.split(".")[0];

@@ -35,6 +35,8 @@ interface Compiled {
 export class JobRunner {
   readonly #send: Send;
   readonly #functions = new Map<number, Compiled>();
+  /** Definitions that came with jobs dropped unstarted: compiled when a later job names them. */
+  readonly #unused = new Map<number, FunctionDefinition>();
   readonly #queue = new Deque<JobMessage>();
   readonly #cancelled = new Set<number>();
   #busy = true; // until the initializer ran
@@ -79,6 +81,9 @@ export class JobRunner {
     while (this.#queue.length > 0) {
       job = this.#queue.shift();
       if (!this.#cancelled.delete(job[0])) break;
+      // The pool counts this worker as knowing the function once the definition is sent.
+      const ref = job[1];
+      if (typeof ref !== "number" && !this.#functions.has(ref.key)) this.#unused.set(ref.key, ref);
       skipped ??= [];
       skipped.push(job[0]);
       job = undefined;
@@ -157,9 +162,13 @@ export class JobRunner {
   #compiled(ref: FunctionRef): Compiled {
     if (typeof ref === "number") {
       const known = this.#functions.get(ref);
-      if (known === undefined)
+      if (known !== undefined) return known;
+      const unused = this.#unused.get(ref);
+      if (unused === undefined) {
         throw new Error(`internal: job function ${ref} unknown to the worker`);
-      return known;
+      }
+      this.#unused.delete(ref);
+      ref = unused;
     }
     let compiled = this.#functions.get(ref.key);
     if (compiled === undefined) {
