@@ -35,8 +35,11 @@ interface Compiled {
 export class JobRunner {
   readonly #send: Send;
   readonly #functions = new Map<number, Compiled>();
-  /** Definitions that came with jobs dropped unstarted: compiled when a later job names them. */
-  readonly #unused = new Map<number, FunctionDefinition>();
+  /**
+   * Every definition received, by key: read from each message as it arrives, so a definition
+   * that came with a job dropped unstarted still serves the later jobs naming its key.
+   */
+  readonly #definitions = new Map<number, FunctionDefinition>();
   readonly #queue = new Deque<JobMessage>();
   readonly #cancelled = new Set<number>();
   #busy = true; // until the initializer ran
@@ -51,7 +54,11 @@ export class JobRunner {
         void this.#init(message.initializer, message.initargs);
         return;
       case "jobs":
-        for (const job of message.jobs) this.#queue.push(job);
+        for (const job of message.jobs) {
+          const ref = job[1];
+          if (typeof ref !== "number") this.#definitions.set(ref.key, ref);
+          this.#queue.push(job);
+        }
         if (!this.#busy) this.#next(null);
         return;
       case "cancel":
@@ -81,9 +88,6 @@ export class JobRunner {
     while (this.#queue.length > 0) {
       job = this.#queue.shift();
       if (!this.#cancelled.delete(job[0])) break;
-      // The pool counts this worker as knowing the function once the definition is sent.
-      const ref = job[1];
-      if (typeof ref !== "number" && !this.#functions.has(ref.key)) this.#unused.set(ref.key, ref);
       skipped ??= [];
       skipped.push(job[0]);
       job = undefined;
@@ -160,32 +164,31 @@ export class JobRunner {
   }
 
   #compiled(ref: FunctionRef): Compiled {
-    if (typeof ref === "number") {
-      const known = this.#functions.get(ref);
-      if (known !== undefined) return known;
-      const unused = this.#unused.get(ref);
-      if (unused === undefined) {
-        throw new Error(`internal: job function ${ref} unknown to the worker`);
-      }
-      this.#unused.delete(ref);
-      ref = unused;
+    const key = typeof ref === "number" ? ref : ref.key;
+    const known = this.#functions.get(key);
+    if (known !== undefined) return known;
+    const definition = typeof ref === "number" ? this.#definitions.get(ref) : ref;
+    if (definition === undefined) {
+      throw new Error(`internal: job function ${key} unknown to the worker`);
     }
-    let compiled = this.#functions.get(ref.key);
-    if (compiled === undefined) {
-      if ("source" in ref) {
-        compiled = { fn: compile(ref.source, ref.name), pending: null, fromSource: true };
-      } else {
-        const pending = importExport(ref.module, ref.export);
-        compiled = { fn: null, pending, fromSource: false };
-        pending.then(
-          (fn) => this.#functions.set(ref.key, { fn, pending: null, fromSource: false }),
-          () => {
-            // kept: every job of this function fails with the same import error
-          },
-        );
-      }
-      this.#functions.set(ref.key, compiled);
+    let compiled: Compiled;
+    if ("source" in definition) {
+      compiled = {
+        fn: compile(definition.source, definition.name),
+        pending: null,
+        fromSource: true,
+      };
+    } else {
+      const pending = importExport(definition.module, definition.export);
+      compiled = { fn: null, pending, fromSource: false };
+      pending.then(
+        (fn) => this.#functions.set(key, { fn, pending: null, fromSource: false }),
+        () => {
+          // kept: every job of this function fails with the same import error
+        },
+      );
     }
+    this.#functions.set(key, compiled);
     return compiled;
   }
 
