@@ -5,9 +5,8 @@ unmeasured batch starts and warms the pool; each run times one batch. Prints one
 run times.
 """
 import asyncio
-import json
 import sys
-import time
+from pool_timing import report_batch_times
 from concurrent.futures import ProcessPoolExecutor
 
 WORKERS = int(sys.argv[1]) if len(sys.argv) > 1 else 2
@@ -32,17 +31,5 @@ async def batch(loop, pool):
     assert len(set(results)) == 1
 
 
-async def main():
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        await batch(loop, pool)
-        times = []
-        for _ in range(RUNS):
-            start = time.perf_counter()
-            await batch(loop, pool)
-            times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 if __name__ == "__main__":
-    print(json.dumps({"ms": asyncio.run(main())}))
+    report_batch_times(lambda: ProcessPoolExecutor(max_workers=WORKERS), batch, 1, RUNS)

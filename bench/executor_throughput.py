@@ -5,9 +5,8 @@ warmed before timing; each run times only the submission and the gathering of th
 one JSON line of run times.
 """
 import asyncio
-import json
 import sys
-import time
+from pool_timing import report_batch_times
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 KIND = sys.argv[1] if len(sys.argv) > 1 else "thread"
@@ -26,19 +25,6 @@ async def batch(loop, pool):
     assert sum(results) == N * (N - 1) // 2 + N
 
 
-async def main():
-    loop = asyncio.get_running_loop()
-    executor = ThreadPoolExecutor if KIND == "thread" else ProcessPoolExecutor
-    with executor(max_workers=WORKERS) as pool:
-        for _ in range(WARMUP):
-            await batch(loop, pool)
-        times = []
-        for _ in range(RUNS):
-            start = time.perf_counter()
-            await batch(loop, pool)
-            times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 if __name__ == "__main__":
-    print(json.dumps({"ms": asyncio.run(main())}))
+    executor = ThreadPoolExecutor if KIND == "thread" else ProcessPoolExecutor
+    report_batch_times(lambda: executor(max_workers=WORKERS), batch, WARMUP, RUNS)
