@@ -460,7 +460,8 @@ class PoolCore {
   /** Unrefs an idle worker; retires it if it is to go. */
   #idleCheck(worker: PoolWorker): void {
     if (worker.outstanding.size > 0) return;
-    if (worker.referenced) {
+    // A worker being terminated stays ref'd until its exit is heard (see #terminate).
+    if (worker.referenced && !worker.terminated) {
       worker.referenced = false;
       worker.channel.unref();
     }
