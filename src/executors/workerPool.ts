@@ -69,7 +69,7 @@ export interface PoolOptions {
   /** The most workers at once (an integer >= 1). */
   maxWorkers?: number;
   /** Runs once in each worker as it starts, before any job; if it fails, the pool is broken. */
-  initializer?: JobFunction | ModuleJob | null;
+  initializer?: JobFunction<never[]> | ModuleJob | null;
   /** The initializer's arguments (structured-cloned). */
   initargs?: readonly unknown[];
 }
