@@ -506,9 +506,12 @@ class PoolCore {
   #onExit(worker: PoolWorker, exit: WorkerExit, error: unknown): void {
     this.#workers.delete(worker);
     const crashed = !worker.retiring;
+    // A worker that died before it was ready never started a job: all its jobs fail with the
+    // pool's BrokenExecutor below, as the jobs still queued do.
+    const neverReady = crashed && !worker.ready;
     const lost: PoolJob[] = [];
     for (const job of worker.outstanding.values()) {
-      if (job === worker.running) {
+      if (job === worker.running && !neverReady) {
         if (!job.cancelled) {
           const failure = new WorkerCrashedError(
             job.encoded.name,
@@ -526,7 +529,7 @@ class PoolCore {
     }
     worker.outstanding.clear();
     worker.running = null;
-    if (crashed && !worker.ready && this.#broken === null) {
+    if (neverReady && this.#broken === null) {
       const kind = this.setup.kind;
       this.#requeue(lost);
       this.#break(
