@@ -153,6 +153,7 @@ class PoolCore {
   #workersStarted = 0;
   #completed = 0;
   #averageMs = Number.POSITIVE_INFINITY;
+  #dispatchScheduled = false;
   #shutdown = false;
   /** Why the pool is broken, once it is. */
   #broken: { readonly message: string; readonly cause: unknown } | null = null;
@@ -499,8 +500,22 @@ class PoolCore {
     }
     if (requeued.length > 0) {
       this.#requeue(requeued);
-      this.#dispatch();
+      this.#dispatchSoon();
     }
+  }
+
+  /**
+   * Dispatches once the current synchronous run is over: when a whole batch of jobs is
+   * cancelled at once (a gather, a map left early), the jobs taken back from a terminated
+   * worker are cancelled before a new worker is started for them only to be terminated too.
+   */
+  #dispatchSoon(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
   }
 
   #onExit(worker: PoolWorker, exit: WorkerExit, error: unknown): void {
