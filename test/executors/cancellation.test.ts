@@ -13,6 +13,7 @@ import { after, test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { rejection } from "../helpers.js";
 import {
+  blockFor,
   bump,
   bumpThenSpin,
   bumpThenWait,
@@ -49,6 +50,30 @@ test("cancelling the task awaiting a queued job removes the job: it never runs",
     assert.equal(cells.get(2), 0, "the cancelled job never ran");
     assert.equal(pool.statistics().workersStarted, 1);
     assert.equal(pool.statistics().completed, 2);
+  });
+});
+
+test("cancelling a job sent ahead to a busy thread makes the thread skip it", async () => {
+  await asyncio.run(async () => {
+    await using pool = new asyncio.ThreadPoolExecutor({ maxWorkers: 1 });
+    await warmUp(pool);
+    using cells = new SharedCells();
+    const first = pool.submit(bumpThenWait, cells.shared, 0, 6, "first");
+    const ahead = pool.submit(bump, cells.shared, 2);
+    try {
+      // Short jobs are sent ahead: the second is already in the thread, behind the first.
+      assert.equal(pool.statistics().inWorkers, 2);
+      assert.equal(pool.statistics().queued, 0);
+      await cells.reach(0, 1);
+      assert.equal(ahead.cancel(), true);
+    } finally {
+      cells.set(6, 1);
+    }
+    assert.equal(await first, "first");
+    assert.equal(await pool.submit(() => "after"), "after");
+    assert.equal(cells.get(2), 0, "the cancelled job was skipped");
+    // Skipping needs no new thread.
+    assert.equal(pool.statistics().workersStarted, 1);
   });
 });
 
@@ -235,6 +260,28 @@ test("a cancelled queued process job never runs", async () => {
     await cancelAndTime(waiter);
     assert.equal(await first, "first");
     // The worker runs jobs in order: once a later job is done, the cancelled one would be too.
+    assert.equal(await pool.submit(() => "after"), "after");
+    assert.equal(existsSync(path), false);
+    assert.equal(pool.statistics().workersStarted, 1);
+  });
+});
+
+test("cancelling a job sent ahead to a busy process makes the process skip it", async () => {
+  await asyncio.run(async () => {
+    await using pool = new asyncio.ProcessPoolExecutor({ maxWorkers: 1 });
+    await warmUp(pool);
+    const path = join(scratch, "sent-ahead-job-ran");
+    const first = pool.submit(blockFor, 200);
+    const ahead = pool.submit(
+      (file: string) => require("node:fs").writeFileSync(file, "ran"),
+      path,
+    );
+    assert.equal(pool.statistics().inWorkers, 2);
+    // Cancelled while the first job runs: the process reads the cancellation before it
+    // would start the job.
+    await asyncio.sleep(0.05);
+    assert.equal(ahead.cancel(), true);
+    assert.equal(await first, 200);
     assert.equal(await pool.submit(() => "after"), "after");
     assert.equal(existsSync(path), false);
     assert.equal(pool.statistics().workersStarted, 1);
