@@ -3,7 +3,14 @@ import type { ResourceLimits, Transferable } from "node:worker_threads";
 import { Worker } from "node:worker_threads";
 import type { WorkerChannel, WorkerEvents, WorkerLauncher } from "./workerChannel.js";
 
-const ENTRY = new URL("./worker/threadEntry.js", import.meta.url);
+/**
+ * The thread's code imports the entry module instead of being it: a thread inherits the Node
+ * options of the process, and with `--input-type` among them (`node --input-type=module -e …`)
+ * Node refuses a file as a thread's main module (ERR_INPUT_TYPE_NOT_ALLOWED), while `import()`
+ * from eval'd code works under either input type. The options themselves are kept (loaders
+ * such as `--import tsx` must reach the thread).
+ */
+const BOOTSTRAP = `import(${JSON.stringify(new URL("./worker/threadEntry.js", import.meta.url).href)});`;
 
 /** Launches the threads of a pool named `name`, each `${name}_${index}`. */
 export function threadLauncher(
@@ -19,7 +26,13 @@ class ThreadChannel implements WorkerChannel {
 
   constructor(name: string, resourceLimits: ResourceLimits | undefined, events: WorkerEvents) {
     this.label = `thread ${name}`;
-    const worker = new Worker(ENTRY, { name, resourceLimits, stderr: false, stdout: false });
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      name,
+      resourceLimits,
+      stderr: false,
+      stdout: false,
+    });
     let fatal: unknown;
     worker.on("message", events.message);
     worker.on("error", (error) => {

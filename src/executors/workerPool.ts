@@ -69,7 +69,7 @@ export interface PoolOptions {
   /** The most workers at once (an integer >= 1). */
   maxWorkers?: number;
   /** Runs once in each worker as it starts, before any job; if it fails, the pool is broken. */
-  initializer?: JobFunction | ModuleJob | null;
+  initializer?: JobFunction<never[]> | ModuleJob | null;
   /** The initializer's arguments (structured-cloned). */
   initargs?: readonly unknown[];
 }
@@ -153,6 +153,7 @@ class PoolCore {
   #workersStarted = 0;
   #completed = 0;
   #averageMs = Number.POSITIVE_INFINITY;
+  #dispatchScheduled = false;
   #shutdown = false;
   /** Why the pool is broken, once it is. */
   #broken: { readonly message: string; readonly cause: unknown } | null = null;
@@ -460,7 +461,8 @@ class PoolCore {
   /** Unrefs an idle worker; retires it if it is to go. */
   #idleCheck(worker: PoolWorker): void {
     if (worker.outstanding.size > 0) return;
-    if (worker.referenced) {
+    // A worker being terminated stays ref'd until its exit is heard (see #terminate).
+    if (worker.referenced && !worker.terminated) {
       worker.referenced = false;
       worker.channel.unref();
     }
@@ -498,16 +500,33 @@ class PoolCore {
     }
     if (requeued.length > 0) {
       this.#requeue(requeued);
-      this.#dispatch();
+      this.#dispatchSoon();
     }
+  }
+
+  /**
+   * Dispatches once the current synchronous run is over: when a whole batch of jobs is
+   * cancelled at once (a gather, a map left early), the jobs taken back from a terminated
+   * worker are cancelled before a new worker is started for them only to be terminated too.
+   */
+  #dispatchSoon(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    queueMicrotask(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
   }
 
   #onExit(worker: PoolWorker, exit: WorkerExit, error: unknown): void {
     this.#workers.delete(worker);
     const crashed = !worker.retiring;
+    // A worker that died before it was ready never started a job: all its jobs fail with the
+    // pool's BrokenExecutor below, as the jobs still queued do.
+    const neverReady = crashed && !worker.ready;
     const lost: PoolJob[] = [];
     for (const job of worker.outstanding.values()) {
-      if (job === worker.running) {
+      if (job === worker.running && !neverReady) {
         if (!job.cancelled) {
           const failure = new WorkerCrashedError(
             job.encoded.name,
@@ -525,7 +544,7 @@ class PoolCore {
     }
     worker.outstanding.clear();
     worker.running = null;
-    if (crashed && !worker.ready && this.#broken === null) {
+    if (neverReady && this.#broken === null) {
       const kind = this.setup.kind;
       this.#requeue(lost);
       this.#break(

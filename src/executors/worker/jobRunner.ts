@@ -17,6 +17,11 @@ import type {
 import { serializeError } from "../remoteError.js";
 
 type Send = (message: FromWorker) => void;
+/**
+ * Takes one message that arrived and was not handled yet, at once (a thread reads its port
+ * with `receiveMessageOnPort`); `null` where there is no such way (a child process).
+ */
+type ReceivePending = (() => ToWorker | undefined) | null;
 type Callable = (...args: unknown[]) => unknown;
 
 interface Compiled {
@@ -34,6 +39,7 @@ interface Compiled {
 /** Runs the jobs a pool sends; `handle` takes each message, `send` reports. */
 export class JobRunner {
   readonly #send: Send;
+  readonly #receivePending: ReceivePending;
   readonly #functions = new Map<number, Compiled>();
   /**
    * Every definition received, by key: read from each message as it arrives, so a definition
@@ -44,8 +50,9 @@ export class JobRunner {
   readonly #cancelled = new Set<number>();
   #busy = true; // until the initializer ran
 
-  constructor(send: Send) {
+  constructor(send: Send, receivePending: ReceivePending = null) {
     this.#send = send;
+    this.#receivePending = receivePending;
   }
 
   handle(message: ToWorker): void {
@@ -81,8 +88,18 @@ export class JobRunner {
     this.#next(null);
   }
 
-  /** Reports `done` and the start of the next job that was not cancelled, then runs that job. */
-  #next(done: JobOutcome | null): void {
+  /**
+   * Reports `done` and the start of the next job that was not cancelled, then runs that job.
+   * A job sent ahead (its start reported) may have been cancelled by a message that arrived
+   * while this worker was busy and is not handled yet: such a job starts only once those
+   * messages are (`messagesHandled`).
+   */
+  #next(done: JobOutcome | null, messagesHandled = false): void {
+    if (!messagesHandled && this.#queue.length > 0 && this.#queue.at(0)[3]) {
+      this.#busy = true; // a "jobs" message handled meanwhile only queues its jobs
+      this.#afterPendingMessages(() => this.#next(done, true));
+      return;
+    }
     let skipped: number[] | null = null;
     let job: JobMessage | undefined;
     while (this.#queue.length > 0) {
@@ -98,6 +115,23 @@ export class JobRunner {
     }
     this.#busy = job !== undefined;
     if (job !== undefined) this.#run(job);
+  }
+
+  /**
+   * Runs `then` once the messages that arrived and are not handled yet are. A thread takes them
+   * from its port at once. A process waits for a turn of its event loop that reads the IPC
+   * channel: after a job that blocked the loop, a single setImmediate would run before it.
+   */
+  #afterPendingMessages(then: () => void): void {
+    const receive = this.#receivePending;
+    if (receive === null) {
+      setImmediate(() => setImmediate(then));
+      return;
+    }
+    for (let message = receive(); message !== undefined; message = receive()) {
+      this.handle(message);
+    }
+    then();
   }
 
   #report(done: JobOutcome | null, started: number, skipped: number[] | null): void {
@@ -123,9 +157,7 @@ export class JobRunner {
     const start = performance.now();
     const finish = (ok: boolean, value: unknown): void => {
       const outcome: JobOutcome = [id, ok, value, performance.now() - start];
-      // Cancellations sent meanwhile are read before the next job starts.
-      if (this.#queue.length > 0) setImmediate(() => this.#next(outcome));
-      else this.#next(outcome);
+      this.#next(outcome);
     };
     const fail = (error: unknown): void => finish(false, serializeError(this.#explain(ref, error)));
     try {
