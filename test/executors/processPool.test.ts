@@ -81,15 +81,17 @@ test("map throws the error of a failing item after the results before it", async
 // mirrors executor.ExecutorTest.test_map_timeout (processes)
 test("map with a timeout throws TimeoutError and stops the process of the late job", async () => {
   await asyncio.run(async () => {
-    const before = shared.statistics().workersStarted;
     const job = (ms: number) => {
       if (ms < 0) for (;;) {}
       return ms;
     };
     const results: number[] = [];
+    // Both processes started first: the timeout (loose) is for the jobs, not for forking.
+    await asyncio.gather(shared.submit(blockFor, 10), shared.submit(blockFor, 10));
+    const before = shared.statistics().workersStarted;
     const error = await rejection(
       (async () => {
-        for await (const r of shared.map(job, [0, 0, -1], { timeout: 1 })) results.push(r);
+        for await (const r of shared.map(job, [0, 0, -1], { timeout: 2 })) results.push(r);
       })(),
     );
     assert.ok(error instanceof asyncio.TimeoutError);

@@ -24,7 +24,7 @@ import { availableParallelism } from "node:os";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { rejection } from "../helpers.js";
-import { bump, bumpThenWait, mul, SharedCells } from "./jobHelpers.js";
+import { blockFor, bump, bumpThenWait, mul, SharedCells } from "./jobHelpers.js";
 
 const pow = (x: number, y: number) => x ** y;
 
@@ -108,9 +108,11 @@ test("map with a timeout throws TimeoutError for a result not in time and cancel
     };
     const results: number[] = [];
     const items: [SharedArrayBuffer, number][] = [0, 1, 2, 3].map((i) => [cells.shared.buffer, i]);
+    // Threads started first: the timeout (loose) is for the jobs, not for starting threads.
+    await asyncio.gather(pool.submit(blockFor, 10), pool.submit(blockFor, 10));
     const error = await rejection(
       (async () => {
-        for await (const r of pool.map(job, items, { timeout: 0.3 })) results.push(r);
+        for await (const r of pool.map(job, items, { timeout: 1 })) results.push(r);
       })(),
     );
     assert.ok(error instanceof asyncio.TimeoutError);
