@@ -22,10 +22,8 @@ export { DeadlockError } from "./core/deadlock.js";
 export type { Duration } from "./core/durations.js";
 export {
   CancelledError,
-  IncompleteReadError,
   InvalidStateError,
   KeyboardInterrupt,
-  LimitOverrunError,
   LookupError,
   RuntimeError,
   TimeoutError,
@@ -96,6 +94,7 @@ export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
 export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
+export { IncompleteReadError, LimitOverrunError } from "./net/errors.js";
 export { QueueEmpty, QueueFull, QueueShutDown } from "./queues/errors.js";
 export { LifoQueue } from "./queues/lifoQueue.js";
 export type { PriorityQueueOptions } from "./queues/priorityQueue.js";
