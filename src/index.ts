@@ -95,6 +95,8 @@ export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
 export { IncompleteReadError, LimitOverrunError } from "./net/errors.js";
+export type { StreamReaderOptions } from "./net/streamReader.js";
+export { StreamReader } from "./net/streamReader.js";
 export { QueueEmpty, QueueFull, QueueShutDown } from "./queues/errors.js";
 export { LifoQueue } from "./queues/lifoQueue.js";
 export type { PriorityQueueOptions } from "./queues/priorityQueue.js";
