@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
+import { waitedOn } from "#internal/core/introspect.js";
 import { rejection, runVirtual } from "../helpers.js";
 
 const DATA = "line1\nline2\nline3\n";
@@ -593,5 +594,33 @@ test("a large buffer is read back intact after many small feeds and reads", asyn
     read.push(await reader.read());
     assert.deepEqual(Buffer.concat(read), Buffer.concat(fed));
     assert.equal(reader.atEof(), true);
+  });
+});
+
+test("a task waiting for data shows what it waits for (as a DeadlockError lists it)", async () => {
+  await runVirtual(async () => {
+    const reader = new asyncio.StreamReader();
+    const blocked = asyncio.createTask(() => reader.readline());
+    await asyncio.sleep(0);
+    assert.equal(
+      String(waitedOn(blocked)),
+      "<Future pending: StreamReader.readuntil() on <StreamReader waiter>>",
+    );
+    reader.feedEof();
+    assert.deepEqual(await blocked, bytes(""));
+  });
+});
+
+test("a reader waited on from a second loop is a RuntimeError", async () => {
+  const reader = new asyncio.StreamReader();
+  await runVirtual(async () => {
+    const task = asyncio.createTask(() => reader.read(1));
+    await asyncio.sleep(0);
+    reader.feedData("x");
+    assert.deepEqual(await task, bytes("x"));
+  });
+  await runVirtual(async () => {
+    const error = await rejection(reader.read(1));
+    assert.ok(error instanceof asyncio.RuntimeError);
   });
 });
