@@ -376,6 +376,8 @@ export class StreamReader {
     if (this.#start === this.#end) {
       this.#start = 0;
       this.#end = 0;
+      // Give back the room a burst of data took.
+      if (this.#storage.length > 4 * DEFAULT_LIMIT) this.#storage = Buffer.alloc(0);
     }
   }
 }

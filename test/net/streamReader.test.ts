@@ -624,3 +624,14 @@ test("a reader waited on from a second loop is a RuntimeError", async () => {
     assert.ok(error instanceof asyncio.RuntimeError);
   });
 });
+
+test("a burst larger than the buffer's usual size is read back, and reading goes on", async () => {
+  await runVirtual(async () => {
+    const reader = new asyncio.StreamReader();
+    const burst = Buffer.alloc(300_000, 0x61);
+    reader.feedData(burst);
+    assert.deepEqual(await reader.readexactly(burst.length), burst);
+    reader.feedData("after\n");
+    assert.deepEqual(await reader.readline(), bytes("after\n"));
+  });
+});
