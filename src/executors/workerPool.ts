@@ -209,11 +209,9 @@ class PoolCore {
         }
       }
     }
-    this.#allExited ??= new Promise((resolve) => {
-      this.#onAllExited = resolve;
-    });
+    const allExited = this.#whenAllExited();
     this.#retireIdleWorkers();
-    return wait ? this.#allExited : Promise.resolve();
+    return wait ? allExited : Promise.resolve();
   }
 
   /** Stops every worker now, failing what they run (after a shutdown that took too long). */
@@ -268,10 +266,7 @@ class PoolCore {
         batch = { jobs: [], sent: [], transfer: [] };
         batches.set(worker, batch);
       }
-      const definition = job.encoded.definition;
-      const known = worker.known.has(definition.key);
-      if (!known) worker.known.add(definition.key);
-      batch.jobs.push([job.id, known ? definition.key : definition, job.args, !idle]);
+      batch.jobs.push(this.#jobMessage(worker, job, !idle));
       batch.sent.push(job);
       for (const item of job.transfer) batch.transfer.push(item);
     }
@@ -289,19 +284,14 @@ class PoolCore {
   #sendOneByOne(worker: PoolWorker, jobs: PoolJob[]): void {
     for (const job of jobs) worker.known.delete(job.encoded.definition.key);
     for (const job of jobs) {
-      const definition = job.encoded.definition;
-      const known = worker.known.has(definition.key);
-      const reportStart = worker.running !== job;
       try {
         worker.channel.send(
-          {
-            type: "jobs",
-            jobs: [[job.id, known ? definition.key : definition, job.args, reportStart]],
-          },
+          { type: "jobs", jobs: [this.#jobMessage(worker, job, worker.running !== job)] },
           [],
         );
-        worker.known.add(definition.key);
       } catch (error) {
+        // Not delivered: a later job of the same function carries the definition again.
+        worker.known.delete(job.encoded.definition.key);
         worker.outstanding.delete(job.id);
         if (worker.running === job) worker.running = null;
         this.#finish(
@@ -312,6 +302,17 @@ class PoolCore {
       }
     }
     this.#idleCheck(worker);
+  }
+
+  /**
+   * `job` as sent to `worker`: its function's definition the first time that worker gets it,
+   * its key afterwards (the worker counts as knowing it from then on).
+   */
+  #jobMessage(worker: PoolWorker, job: PoolJob, reportStart: boolean): JobMessage {
+    const definition = job.encoded.definition;
+    if (worker.known.has(definition.key)) return [job.id, definition.key, job.args, reportStart];
+    worker.known.add(definition.key);
+    return [job.id, definition, job.args, reportStart];
   }
 
   /**
@@ -372,6 +373,7 @@ class PoolCore {
   /** Puts jobs that never started back at the front of the queue, in their order. */
   #requeue(jobs: PoolJob[]): void {
     const waiting = jobs.filter((job) => !job.cancelled);
+    if (waiting.length === 0) return;
     for (const job of waiting) {
       job.state = QUEUED;
       job.worker = null;
@@ -544,18 +546,24 @@ class PoolCore {
     }
     worker.outstanding.clear();
     worker.running = null;
+    this.#requeue(lost);
     if (neverReady && this.#broken === null) {
       const kind = this.setup.kind;
-      this.#requeue(lost);
       this.#break(
         `A ${kind} of the ${kind} pool exited before it was ready (${describeExit(exit)}), the ${kind} pool is not usable anymore`,
         error,
       );
-    } else if (lost.length > 0) {
-      this.#requeue(lost);
     }
     this.#dispatch();
     this.#checkAllExited();
+  }
+
+  /** Settles once the pool is shut down and every worker exited (see `#checkAllExited`). */
+  #whenAllExited(): Promise<void> {
+    this.#allExited ??= new Promise((resolve) => {
+      this.#onAllExited = resolve;
+    });
+    return this.#allExited;
   }
 
   #checkAllExited(): void {
@@ -571,9 +579,7 @@ class PoolCore {
     if (this.#broken !== null) return;
     this.#broken = { message, cause };
     this.#shutdown = true;
-    this.#allExited ??= new Promise((resolve) => {
-      this.#onAllExited = resolve;
-    });
+    this.#whenAllExited();
     const failed: PoolJob[] = [...this.#queued()];
     this.#queue.length = 0;
     this.#queueHead = 0;
