@@ -9,8 +9,8 @@ const ENTRY = fileURLToPath(new URL("./worker/processEntry.js", import.meta.url)
 
 /**
  * Launches child processes; `graceSeconds` after SIGTERM, a child still running gets SIGKILL.
- * The children run with this process's Node options (loaders such as `--import tsx` included),
- * except the inspector's and the test runner's.
+ * The children run with those of this process's Node options worth keeping (loaders such as
+ * `--import tsx` included; see `childExecArgv`).
  */
 export function processLauncher(graceSeconds: number): WorkerLauncher {
   const execArgv = childExecArgv(process.execArgv);
