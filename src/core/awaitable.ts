@@ -37,11 +37,15 @@ export function wrap<T>(promise: PromiseLike<T>): Future<T> {
 
 /**
  * @internal `wrap(promise)` on `loop`, running or not (`loop.runUntilComplete(promise)`); the
- * caller checked that `promise` is a thenable and not a Future.
+ * caller checked that `promise` is a thenable and not a Future. `description` names the hold.
  */
-export function wrapOn<T>(loop: EventLoop, promise: PromiseLike<T>): Future<T> {
+export function wrapOn<T>(
+  loop: EventLoop,
+  promise: PromiseLike<T>,
+  description = "wrap() of a promise",
+): Future<T> {
   const future = loop.createFuture<T>();
-  const hold = loop.inFlight("wrap() of a promise");
+  const hold = loop.inFlight(description);
   const settle = (fulfilled: boolean, outcome: unknown): void => {
     hold.release();
     if (future._state !== PENDING || loop.isClosed()) return;

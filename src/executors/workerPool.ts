@@ -15,6 +15,7 @@
  * - each job holds its loop (`loop.inFlight`) from `submit()` until its Future is done.
  */
 import type { Transferable } from "node:worker_threads";
+import { wrapOn } from "../core/awaitable.js";
 import { RuntimeError } from "../core/errors.js";
 import { Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
@@ -735,13 +736,11 @@ export abstract class WorkerPoolExecutor implements Executor {
       );
     }
     const exited = this.#core.shutdown(wait, cancelFutures);
-    // Awaited in a task, the wait is an operation in flight: virtual time does not jump over it.
+    // In a running loop the wait is a Future: a cancellation point (the shutdown goes on), and
+    // an operation in flight that virtual time does not jump over.
     const loop = currentScope()?._loop;
-    if (wait && loop?.isRunning() === true) {
-      const hold = loop.inFlight(`shutdown of ${this.#core.setup.className}`);
-      void exited.then(() => hold.release());
-    }
-    return exited;
+    if (!wait || loop?.isRunning() !== true) return exited;
+    return wrapOn(loop, exited, `shutdown of ${this.#core.setup.className}`);
   }
 
   /** @internal Stops every worker now (the default executor's shutdown timed out). */

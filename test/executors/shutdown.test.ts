@@ -89,6 +89,24 @@ for (const kind of ["thread", "process"] as const) {
       });
     });
 
+    test("a task waiting in shutdown() can be cancelled there; the shutdown goes on", async () => {
+      await asyncio.run(async () => {
+        const pool = makePool(kind, 1);
+        const job = pool.submit(blockFor, 300);
+        const waiting = asyncio.createTask(() => pool.shutdown());
+        await asyncio.sleep(0);
+        const holds = asyncio.getRunningLoop().statistics().inFlight;
+        assert.ok(holds.some((hold) => hold.description.startsWith("shutdown of")));
+        waiting.cancel();
+        assert.ok((await rejection(waiting)) instanceof asyncio.CancelledError);
+        // Cancelled at its await, not once the shutdown was over.
+        assert.equal(job.done(), false);
+        await pool.shutdown();
+        assert.equal(job.result(), 300);
+        assert.equal(pool.statistics().workers, 0);
+      });
+    });
+
     // mirrors test_shutdown.ThreadPoolShutdownTest.test_context_manager_shutdown and
     // ProcessPoolShutdownTest.test_context_manager_shutdown
     test("await using shuts the pool down at the end of the block", async () => {
