@@ -94,9 +94,56 @@ export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
 export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
-export { IncompleteReadError, LimitOverrunError } from "./net/errors.js";
+export type {
+  CreateConnectionOptions,
+  CreateUnixConnectionOptions,
+} from "./net/createConnection.js";
+export type { CreateServerOptions, CreateUnixServerOptions } from "./net/createServer.js";
+export type { OSErrorOptions } from "./net/errors.js";
+export {
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  GaiError,
+  IncompleteReadError,
+  LimitOverrunError,
+  OSError,
+} from "./net/errors.js";
+export type { AddressFamily } from "./net/family.js";
+export type { StreamProtocol } from "./net/protocols.js";
+export { BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol } from "./net/protocols.js";
+export { Server } from "./net/server.js";
+export type { LoopStartTlsOptions } from "./net/startTls.js";
 export type { StreamReaderOptions } from "./net/streamReader.js";
 export { StreamReader } from "./net/streamReader.js";
+export type { ClientConnectedCallback } from "./net/streamReaderProtocol.js";
+export type {
+  OpenConnectionOptions,
+  OpenUnixConnectionOptions,
+  StartServerOptions,
+  StartUnixServerOptions,
+} from "./net/streams.js";
+export {
+  openConnection,
+  openUnixConnection,
+  startServer,
+  startUnixServer,
+} from "./net/streams.js";
+export type { StartTlsOptions } from "./net/streamWriter.js";
+export { StreamWriter } from "./net/streamWriter.js";
+export type { SSLOption, SSLServerOption } from "./net/tls.js";
+export type {
+  BaseTransport,
+  Data,
+  DatagramTransport,
+  ExtraInfo,
+  SocketAddress,
+  Transport,
+} from "./net/transport.js";
+export type { SocketFamily } from "./net/transportSocket.js";
+export { TransportSocket } from "./net/transportSocket.js";
 export { QueueEmpty, QueueFull, QueueShutDown } from "./queues/errors.js";
 export { LifoQueue } from "./queues/lifoQueue.js";
 export type { PriorityQueueOptions } from "./queues/priorityQueue.js";

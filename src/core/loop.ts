@@ -42,6 +42,23 @@ import type { Executor } from "../executors/executor.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { ThreadPoolExecutor } from "../executors/threadPoolExecutor.js";
 import { WorkerPoolExecutor } from "../executors/workerPool.js";
+import {
+  type CreateConnectionOptions,
+  type CreateUnixConnectionOptions,
+  createConnection,
+  createUnixConnection,
+} from "../net/createConnection.js";
+import {
+  type CreateServerOptions,
+  type CreateUnixServerOptions,
+  createServer,
+  createUnixServer,
+} from "../net/createServer.js";
+import type { StreamProtocol } from "../net/protocols.js";
+import type { Server } from "../net/server.js";
+import { type LoopStartTlsOptions, startTls } from "../net/startTls.js";
+import type { SSLOption, SSLServerOption } from "../net/tls.js";
+import type { Transport } from "../net/transport.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -695,6 +712,98 @@ export class EventLoop implements AlarmHost {
     void executor.shutdown({ wait: true }).then(() => finish(false));
     if (timeout !== null) timer = this.callLater(timeout, finish, true);
     return done;
+  }
+
+  /**
+   * Connects to `host:port` (TCP, or TLS with `ssl`), makes a protocol with `protocolFactory`
+   * and returns `[transport, protocol]` once the protocol's `connectionMade` ran, as asyncio's
+   * `create_connection`. A cancellation point: cancelling closes the socket.
+   *
+   * @throws ConnectionRefusedError and the other `OSError`s of a failed connect; RangeError
+   *   (Python's `ValueError`) for contradictory options; TypeError for arguments of the wrong type.
+   * @example
+   * const [transport, protocol] = await loop.createConnection(() => new Client(), "127.0.0.1", 8888);
+   */
+  createConnection<P extends StreamProtocol>(
+    protocolFactory: () => P,
+    host: string | null,
+    port: number | string | null,
+    options?: CreateConnectionOptions,
+  ): Promise<[Transport, P]> {
+    this.#checkClosed();
+    return createConnection(this, protocolFactory, host, port, options);
+  }
+
+  /**
+   * Connects to the Unix socket at `path`, as `createConnection()` (asyncio's
+   * `create_unix_connection`).
+   *
+   * @example
+   * const [transport, protocol] = await loop.createUnixConnection(() => new Client(), "/tmp/app.sock");
+   */
+  createUnixConnection<P extends StreamProtocol>(
+    protocolFactory: () => P,
+    path: string | null,
+    options?: CreateUnixConnectionOptions,
+  ): Promise<[Transport, P]> {
+    this.#checkClosed();
+    return createUnixConnection(this, protocolFactory, path, options);
+  }
+
+  /**
+   * Listens on `host:port` (every address the host names; every interface for `null`; port 0
+   * for a free one) and makes a protocol with `protocolFactory` for each connection, as
+   * asyncio's `create_server`.
+   *
+   * @throws OSError when an address cannot be bound (`EADDRINUSE`…); RuntimeError for
+   *   `reusePort` where Node lacks it.
+   * @example
+   * const server = await loop.createServer(() => new Echo(), "127.0.0.1", 8888);
+   * await server.serveForever();
+   */
+  createServer(
+    protocolFactory: () => StreamProtocol,
+    host: string | readonly string[] | null,
+    port: number | string | null,
+    options?: CreateServerOptions,
+  ): Promise<Server> {
+    this.#checkClosed();
+    return createServer(this, protocolFactory, host, port, options);
+  }
+
+  /**
+   * Listens on the Unix socket at `path` (a stale socket file is replaced), as asyncio's
+   * `create_unix_server`.
+   *
+   * @example
+   * const server = await loop.createUnixServer(() => new Echo(), "/tmp/app.sock");
+   */
+  createUnixServer(
+    protocolFactory: () => StreamProtocol,
+    path: string,
+    options?: CreateUnixServerOptions,
+  ): Promise<Server> {
+    this.#checkClosed();
+    return createUnixServer(this, protocolFactory, path, options);
+  }
+
+  /**
+   * Upgrades the open connection of `transport` to TLS (STARTTLS) and returns the transport to
+   * use from now on, which calls `protocol`, as asyncio's `start_tls`.
+   *
+   * @throws ConnectionAbortedError when the handshake times out; TLS errors when it fails (the
+   *   connection is then aborted).
+   * @example
+   * transport = await loop.startTls(transport, protocol, { ca: [caPem] }, { serverHostname: "db" });
+   */
+  startTls(
+    transport: Transport,
+    protocol: StreamProtocol,
+    ssl: SSLOption | SSLServerOption,
+    options?: LoopStartTlsOptions,
+  ): Promise<Transport> {
+    this.#checkClosed();
+    return startTls(this, transport, protocol, ssl, options);
   }
 
   /** @internal Runs `hook` when the loop closes, before it drops its callbacks. */

@@ -47,7 +47,7 @@ export class Protocol extends BaseProtocol<Transport> {
    * The peer sent end of file. Return `true` to keep the connection open for writing;
    * anything else closes the transport.
    */
-  eofReceived(): boolean | undefined {
+  eofReceived(): unknown {
     return undefined;
   }
 }
@@ -67,7 +67,7 @@ export class BufferedProtocol extends BaseProtocol<Transport> {
   /** `nbytes` bytes were written at the start of the buffer `getBuffer()` returned. */
   bufferUpdated(_nbytes: number): void {}
   /** As `Protocol.eofReceived()`. */
-  eofReceived(): boolean | undefined {
+  eofReceived(): unknown {
     return undefined;
   }
 }
@@ -79,3 +79,9 @@ export class DatagramProtocol extends BaseProtocol<DatagramTransport> {
   /** A send or receive failed (for example, ICMP port unreachable on a connected endpoint). */
   errorReceived(_error: Error): void {}
 }
+
+/**
+ * What the loop's connection methods take from a protocol factory: a `Protocol` or
+ * `BufferedProtocol` (subclass), or any object with some of their methods.
+ */
+export type StreamProtocol = Partial<Protocol> | Partial<BufferedProtocol>;

@@ -34,7 +34,7 @@ export interface StreamReaderOptions {
  * transport cannot pause (CPython's `NotImplementedError`): the reader then forgets it.
  */
 export interface ReadFlowControl {
-  pauseReading(): boolean | undefined;
+  pauseReading(): unknown;
   resumeReading(): void;
 }
 

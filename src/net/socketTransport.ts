@@ -1,0 +1,555 @@
+/**
+ * @internal `SocketTransport`: the one socket layer. Every stream connection — TCP, TLS, Unix,
+ * client or accepted, used through a protocol or through streams — is a `net.Socket` (a
+ * `tls.TLSSocket` is one) driven by this class, which gives it asyncio's selector-transport
+ * behaviour (`Lib/asyncio/selector_events.py`, `_SelectorSocketTransport`).
+ *
+ * Invariants:
+ * - The protocol sees `connectionMade` once, then data, then at most one `eofReceived`, then
+ *   `connectionLost` once; `connectionMade` and `connectionLost` run as loop callbacks, so a
+ *   Future resolved by `connectionMade` is resolved before the task awaiting the connection
+ *   resumes. Node is asked for data only once `connectionMade` ran (the socket is not flowing
+ *   before), so no data can overtake it.
+ * - Protocol callbacks run in the loop's scope (not in the scope of the task that opened the
+ *   connection): the socket is created inside `scopeStorage.run(loop, …)`, so its events carry
+ *   that scope, as asyncio runs protocol callbacks as loop callbacks.
+ * - The write buffer is Node's (`socket.writableLength`); the protocol is paused once it holds
+ *   more than the high-water mark and resumed once a flush brings it to the low-water mark or
+ *   below. Each write passes the same flush callback, which Node calls after the bytes left.
+ * - While the connection is open it holds the loop (an `"outside"` in-flight hold, released when
+ *   `connectionLost` is called), and it is aborted if its loop closes first: a forgotten
+ *   connection never keeps Node alive after `run()` returns.
+ * - After `close()`/`abort()`/a fatal error, data that arrive are dropped and writes are
+ *   counted and dropped (a warning after five, as asyncio).
+ */
+import type { Socket } from "node:net";
+import { TLSSocket } from "node:tls";
+import { RuntimeError } from "../core/errors.js";
+import type { InFlight } from "../core/inFlight.js";
+import type { EventLoop } from "../core/loop.js";
+import { describeValue, requireInteger } from "../core/validate.js";
+import { fromNodeError, OSError } from "./errors.js";
+import { trackOnLoop } from "./loopResources.js";
+import type { BaseProtocol } from "./protocols.js";
+import type { Data, ExtraInfo, SocketAddress, Transport } from "./transport.js";
+import { TransportSocket, toSocketAddress } from "./transportSocket.js";
+
+/** Writes after the connection was lost that are dropped quietly before a warning. */
+const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+/** asyncio's default high-water mark of a write buffer. */
+const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/** A stream protocol as transports call it: every method optional. */
+export interface StreamProtocolLike {
+  connectionMade?(transport: Transport): void;
+  connectionLost?(error: Error | null): void;
+  pauseWriting?(): void;
+  resumeWriting?(): void;
+  dataReceived?(data: Buffer): void;
+  eofReceived?(): unknown;
+  getBuffer?(sizeHint: number): Uint8Array;
+  bufferUpdated?(nbytes: number): void;
+}
+
+/** What a transport tells the server that accepted it (asyncio's `Server._attach/_detach`). */
+export interface TransportOwner {
+  _attach(transport: SocketTransport): void;
+  _detach(transport: SocketTransport): void;
+}
+
+/** @internal How a transport is made. */
+export interface SocketTransportOptions {
+  /** The server that accepted the connection, if any. */
+  readonly server?: TransportOwner | null;
+  /** The path of a Unix socket (its peer and local names). */
+  readonly path?: string | null;
+}
+
+const transportOf = Symbol("asyncio-ts transport");
+type DrivenSocket = Socket & { [transportOf]?: SocketTransport };
+
+/** The bytes of `data`, checked as `write()` takes them. */
+export function toWriteBytes(data: unknown, method: string): Uint8Array {
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  if (data instanceof Uint8Array) return data;
+  throw new TypeError(
+    `${method} data must be a Uint8Array (a Buffer is one) or a string, got ${describeValue(data)}`,
+  );
+}
+
+/** @internal A stream connection driven for a protocol (see the file comment). */
+export class SocketTransport implements Transport {
+  readonly #loop: EventLoop;
+  #socket: DrivenSocket;
+  #protocol: StreamProtocolLike;
+  readonly #server: TransportOwner | null;
+  readonly #path: string | null;
+  readonly #hold: InFlight;
+  readonly #untrack: () => void;
+  #started = false;
+  #closing = false;
+  /** Reading paused by `pauseReading()`. */
+  #paused = false;
+  /** `writeEof()` was called. */
+  #eof = false;
+  /** asyncio's `_conn_lost`: > 0 once the connection is lost or closing; counts later writes. */
+  #connLost = 0;
+  #lostCalled = false;
+  /** The error that broke the connection, passed to `connectionLost`. */
+  #error: Error | null = null;
+  #protocolPaused = false;
+  #high = DEFAULT_HIGH_WATER;
+  #low = DEFAULT_HIGH_WATER / 4;
+  readonly #afterFlush = (): void => this.#onFlushed();
+  #extra: Partial<Record<"peername" | "sockname", SocketAddress>> = {};
+
+  /**
+   * Takes over `socket` (connected, flowing not started) for `protocol`. `connectionMade` is
+   * called soon; `waiter`, if given, is resolved right after it.
+   */
+  constructor(
+    loop: EventLoop,
+    socket: Socket,
+    protocol: StreamProtocolLike,
+    options: SocketTransportOptions = {},
+  ) {
+    this.#loop = loop;
+    this.#socket = socket;
+    this.#protocol = protocol;
+    this.#server = options.server ?? null;
+    this.#path = options.path ?? null;
+    this.#extra = { peername: this.#peername(), sockname: this.#sockname() };
+    this.#hold = loop.inFlight(`connection ${describeAddress(this.#extra.peername)}`, {
+      kind: "outside",
+    });
+    this.#untrack = trackOnLoop(loop, () => this.abort());
+    this.#server?._attach(this);
+    if (this.#path === null && !socket.destroyed) socket.setNoDelay(true);
+    this.#listen(socket);
+    loop.callSoon(connectionMadeOf, this);
+  }
+
+  /** @internal The loop the transport runs on. */
+  get _loop(): EventLoop {
+    return this.#loop;
+  }
+
+  /** @internal The socket driven (for `startTls`, which wraps it). */
+  get _socket(): Socket {
+    return this.#socket;
+  }
+
+  getExtraInfo<K extends keyof ExtraInfo>(name: K): ExtraInfo[K] | undefined;
+  getExtraInfo<K extends keyof ExtraInfo, V>(name: K, defaultValue: V): ExtraInfo[K] | V;
+  getExtraInfo(name: string, defaultValue?: unknown): unknown;
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    if (typeof name !== "string") {
+      throw new TypeError(`getExtraInfo() name must be a string, got ${describeValue(name)}`);
+    }
+    const socket = this.#socket;
+    switch (name) {
+      case "peername":
+      case "sockname":
+        return this.#extra[name] ?? defaultValue;
+      case "socket":
+        return new TransportSocket({ kind: "stream", socket, path: this.#path });
+    }
+    if (socket instanceof TLSSocket) {
+      switch (name) {
+        case "peercert": {
+          const cert = socket.getPeerCertificate();
+          return cert === null || Object.keys(cert).length === 0 ? null : cert;
+        }
+        case "cipher": {
+          const cipher = socket.getCipher();
+          return cipher === undefined
+            ? defaultValue
+            : [cipher.standardName ?? cipher.name, cipher.version, secretBits(cipher.name)];
+        }
+        case "compression":
+          return null;
+        case "sslObject":
+        case "ssl_object":
+          return socket;
+      }
+    }
+    return defaultValue;
+  }
+
+  isClosing(): boolean {
+    return this.#closing;
+  }
+
+  isReading(): boolean {
+    return !this.#paused && !this.#closing;
+  }
+
+  pauseReading(): void {
+    if (this.#closing || this.#paused) return;
+    this.#paused = true;
+    if (this.#started) this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.#closing || !this.#paused) return;
+    this.#paused = false;
+    if (this.#started) this.#socket.resume();
+  }
+
+  setProtocol(protocol: BaseProtocol<never>): void {
+    if (protocol === null || typeof protocol !== "object") {
+      throw new TypeError(`setProtocol() expects a protocol, got ${describeValue(protocol)}`);
+    }
+    this.#protocol = protocol as StreamProtocolLike;
+  }
+
+  getProtocol(): BaseProtocol<never> {
+    return this.#protocol as BaseProtocol<never>;
+  }
+
+  write(data: Data): void {
+    const bytes = toWriteBytes(data, "write()");
+    if (this.#eof) throw new RuntimeError("Cannot call write() after writeEof()");
+    if (bytes.length === 0) return;
+    if (this.#connLost > 0) {
+      if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+        process.emitWarning("socket.send() raised exception.", "RuntimeWarning");
+      }
+      this.#connLost++;
+      return;
+    }
+    const socket = this.#socket;
+    socket.write(bytes, this.#afterFlush);
+    if (socket.writableLength > this.#high) this.#maybePauseProtocol();
+  }
+
+  writelines(chunks: Iterable<Data>): void {
+    if (
+      chunks === null ||
+      typeof (chunks as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== "function"
+    ) {
+      throw new TypeError(`writelines() expects an iterable of data, got ${describeValue(chunks)}`);
+    }
+    const socket = this.#socket;
+    const corked = !this.#closing && this.#connLost === 0;
+    if (corked) socket.cork();
+    try {
+      for (const chunk of chunks) this.write(chunk);
+    } finally {
+      if (corked) socket.uncork();
+    }
+  }
+
+  writeEof(): void {
+    if (this.#closing || this.#eof) return;
+    if (!this.canWriteEof()) {
+      throw new RuntimeError("writeEof() is not supported over TLS (canWriteEof() is false)");
+    }
+    this.#eof = true;
+    this.#socket.end();
+  }
+
+  canWriteEof(): boolean {
+    return !(this.#socket instanceof TLSSocket);
+  }
+
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#connLost++;
+    const socket = this.#socket;
+    if (this.#started) socket.pause();
+    // Flush what is buffered, then close; `connectionLost(null)` follows the 'close' event.
+    socket.destroySoon();
+  }
+
+  abort(): void {
+    this.#forceClose(null);
+  }
+
+  getWriteBufferSize(): number {
+    return this.#socket.writableLength;
+  }
+
+  getWriteBufferLimits(): [number, number] {
+    return [this.#low, this.#high];
+  }
+
+  setWriteBufferLimits(high: number | null = null, low: number | null = null): void {
+    if (high !== null)
+      requireInteger(high, "setWriteBufferLimits() high", Number.NEGATIVE_INFINITY);
+    if (low !== null) requireInteger(low, "setWriteBufferLimits() low", Number.NEGATIVE_INFINITY);
+    const newHigh = high ?? (low === null ? DEFAULT_HIGH_WATER : 4 * low);
+    const newLow = low ?? Math.floor(newHigh / 4);
+    if (!(newHigh >= newLow && newLow >= 0)) {
+      throw new RangeError(`high (${newHigh}) must be >= low (${newLow}) must be >= 0`);
+    }
+    this.#high = newHigh;
+    this.#low = newLow;
+    this.#maybePauseProtocol();
+  }
+
+  toString(): string {
+    const state = this.#lostCalled ? "closed" : this.#closing ? "closing" : "open";
+    const info = [`SocketTransport ${state}`, `peer=${describeAddress(this.#extra.peername)}`];
+    if (!this.#closing) info.push(this.#paused ? "read=paused" : "read=polling");
+    const size = this.#socket.writableLength;
+    if (size > 0) info.push(`write=<bufsize=${size}>`);
+    return `<${info.join(" ")}>`;
+  }
+
+  /**
+   * @internal Gives the connection a new socket (a `TLSSocket` wrapping the old one, for
+   * `startTls`) and a new protocol; the old socket's events no longer reach this transport.
+   */
+  _replaceSocket(socket: Socket): void {
+    this.#unlisten(this.#socket);
+    this.#socket = socket;
+    this.#listen(socket);
+    if (this.#started) this.#startReading();
+  }
+
+  /** @internal Stops driving the socket, leaving it open (asyncio's transport detach). */
+  _detachSocket(): Socket {
+    const socket = this.#socket;
+    this.#unlisten(socket);
+    if (this.#started) socket.pause();
+    return socket;
+  }
+
+  /** @internal Runs `connectionMade`, then starts the flow of data (a loop callback). */
+  _connectionMade(): void {
+    if (this.#lostCalled) return;
+    const protocol = this.#protocol;
+    try {
+      protocol.connectionMade?.(this);
+    } catch (error) {
+      this.#fatalError(error, "Fatal error: protocol.connectionMade() call failed.");
+      return;
+    }
+    if (this.#closing) return;
+    this.#started = true;
+    this.#startReading();
+  }
+
+  #startReading(): void {
+    const socket = this.#socket;
+    socket.on("data", onSocketData);
+    socket.on("end", onSocketEnd);
+    if (this.#paused) socket.pause();
+  }
+
+  #listen(socket: DrivenSocket): void {
+    socket[transportOf] = this;
+    socket.on("error", onSocketError);
+    socket.on("close", onSocketClose);
+  }
+
+  #unlisten(socket: DrivenSocket): void {
+    socket[transportOf] = undefined;
+    socket.off("data", onSocketData);
+    socket.off("end", onSocketEnd);
+    socket.off("error", onSocketError);
+    socket.off("close", onSocketClose);
+  }
+
+  /** @internal Node delivered data. */
+  _onData(data: Buffer): void {
+    if (this.#closing) return;
+    const protocol = this.#protocol;
+    if (protocol.getBuffer !== undefined) {
+      this.#deliverBuffered(protocol, data);
+      return;
+    }
+    try {
+      protocol.dataReceived?.(data);
+    } catch (error) {
+      this.#fatalError(error, "Fatal error: protocol.dataReceived() call failed.");
+    }
+  }
+
+  /** Copies `data` into the protocol's buffers, as many as it takes. */
+  #deliverBuffered(protocol: StreamProtocolLike, data: Buffer): void {
+    let offset = 0;
+    while (offset < data.length && !this.#closing) {
+      let buffer: Uint8Array;
+      try {
+        buffer = (protocol.getBuffer as (sizeHint: number) => Uint8Array)(data.length - offset);
+        if (!(buffer instanceof Uint8Array) || buffer.length === 0) {
+          throw new RuntimeError("getBuffer() returned an empty buffer");
+        }
+      } catch (error) {
+        this.#fatalError(error, "Fatal error: protocol.getBuffer() call failed.");
+        return;
+      }
+      const n = Math.min(buffer.length, data.length - offset);
+      buffer.set(data.subarray(offset, offset + n));
+      offset += n;
+      try {
+        protocol.bufferUpdated?.(n);
+      } catch (error) {
+        this.#fatalError(error, "Fatal error: protocol.bufferUpdated() call failed.");
+        return;
+      }
+    }
+  }
+
+  /** @internal The peer sent end of file. */
+  _onEnd(): void {
+    if (this.#closing) return;
+    let keepOpen: unknown;
+    try {
+      keepOpen = this.#protocol.eofReceived?.();
+    } catch (error) {
+      this.#fatalError(error, "Fatal error: protocol.eofReceived() call failed.");
+      return;
+    }
+    if (!keepOpen) this.close();
+  }
+
+  /** @internal The socket failed (Node closes it next). */
+  _onError(error: Error): void {
+    this.#error ??= fromNodeError(error) as Error;
+  }
+
+  /** @internal The socket is closed: the connection is lost. */
+  _onClose(): void {
+    this.#closing = true;
+    if (this.#connLost === 0) this.#connLost = 1;
+    if (this.#loop.isClosed()) {
+      this.#release();
+      return;
+    }
+    this.#loop.callSoon(connectionLostOf, this);
+  }
+
+  /** @internal Calls `connectionLost` (a loop callback, once). */
+  _callConnectionLost(): void {
+    if (this.#lostCalled) return;
+    this.#lostCalled = true;
+    try {
+      this.#protocol.connectionLost?.(this.#error);
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    this.#lostCalled = true;
+    this.#hold.release();
+    this.#untrack();
+    this.#server?._detach(this);
+  }
+
+  #forceClose(error: Error | null): void {
+    if (this.#socket.destroyed) return;
+    if (error !== null) this.#error ??= error;
+    this.#closing = true;
+    this.#connLost++;
+    this.#socket.destroy();
+  }
+
+  /**
+   * asyncio's `_fatal_error`: an OSError (a reset, a broken pipe) ends the connection quietly;
+   * anything else — a protocol callback that threw — is also reported to the loop's exception
+   * handler. The connection is then closed at once.
+   */
+  #fatalError(error: unknown, message: string): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    if (!(failure instanceof OSError)) {
+      this.#loop.callExceptionHandler({
+        message,
+        exception: failure,
+        transport: this,
+        protocol: this.#protocol,
+      });
+    }
+    this.#forceClose(failure);
+  }
+
+  #maybePauseProtocol(): void {
+    if (this.#protocolPaused || this.#socket.writableLength <= this.#high) return;
+    this.#protocolPaused = true;
+    try {
+      this.#protocol.pauseWriting?.();
+    } catch (error) {
+      this.#reportFlowControlError(error, "protocol.pauseWriting() failed");
+    }
+  }
+
+  #onFlushed(): void {
+    if (!this.#protocolPaused || this.#socket.writableLength > this.#low) return;
+    this.#protocolPaused = false;
+    try {
+      this.#protocol.resumeWriting?.();
+    } catch (error) {
+      this.#reportFlowControlError(error, "protocol.resumeWriting() failed");
+    }
+  }
+
+  #reportFlowControlError(error: unknown, message: string): void {
+    this.#loop.callExceptionHandler({
+      message,
+      exception: error,
+      transport: this,
+      protocol: this.#protocol,
+    });
+  }
+
+  #peername(): SocketAddress {
+    if (this.#path !== null) return this.#path;
+    const { remoteAddress, remotePort } = this.#socket;
+    return remoteAddress === undefined || remotePort === undefined
+      ? ""
+      : [remoteAddress, remotePort];
+  }
+
+  #sockname(): SocketAddress {
+    if (this.#path !== null) return this.#path;
+    const { localAddress, localPort } = this.#socket;
+    return toSocketAddress(
+      localAddress === undefined || localPort === undefined
+        ? null
+        : { address: localAddress, port: localPort, family: "" },
+    );
+  }
+}
+
+function connectionMadeOf(transport: SocketTransport): void {
+  transport._connectionMade();
+}
+
+function connectionLostOf(transport: SocketTransport): void {
+  transport._callConnectionLost();
+}
+
+function onSocketData(this: DrivenSocket, data: Buffer): void {
+  this[transportOf]?._onData(data);
+}
+
+function onSocketEnd(this: DrivenSocket): void {
+  this[transportOf]?._onEnd();
+}
+
+function onSocketError(this: DrivenSocket, error: Error): void {
+  this[transportOf]?._onError(error);
+}
+
+function onSocketClose(this: DrivenSocket): void {
+  this[transportOf]?._onClose();
+}
+
+/** `host:port`, `[v6]:port`, or a Unix path, for holds and `toString()`. */
+export function describeAddress(address: SocketAddress | undefined): string {
+  if (address === undefined || address === "") return "(unknown)";
+  if (typeof address === "string") return address;
+  const [host, port] = address;
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The secret bits of a cipher suite, read from its name (Node does not give them). */
+function secretBits(name: string): number {
+  if (/CHACHA20|AES_256|AES256/.test(name)) return 256;
+  if (/AES_128|AES128/.test(name)) return 128;
+  return 0;
+}
