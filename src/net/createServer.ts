@@ -84,10 +84,11 @@ export async function createServer(
   const tlsSettings = checkTlsServerOptions(options, "createServer()");
   const hosts = await listenAddresses(loop, host ?? null, family);
   const listeners: net.Server[] = [];
+  const accepted: net.Socket[] = [];
   try {
     for (const address of hosts) {
       listeners.push(
-        await listen(loop, {
+        await listen(loop, accepted, {
           host: address ?? undefined,
           port: portNumber,
           backlog,
@@ -98,11 +99,13 @@ export async function createServer(
     }
   } catch (error) {
     for (const listener of listeners) listener.close();
+    for (const socket of accepted) socket.destroy();
     throw error;
   }
   const keepAlive = options.keepAlive === true;
   const server = new Server(loop, {
     listeners,
+    accepted,
     connectionEvent: "connection",
     accept: (owner, socket) => {
       if (keepAlive) socket.setKeepAlive(true);
@@ -131,9 +134,11 @@ export async function createUnixServer(
   requireInteger(backlog, "createUnixServer() backlog", 0);
   const tlsSettings = checkTlsServerOptions(options, "createUnixServer()");
   removeStaleSocket(path);
-  const listener = await listen(loop, { path, backlog });
+  const accepted: net.Socket[] = [];
+  const listener = await listen(loop, accepted, { path, backlog });
   const server = new Server(loop, {
     listeners: [listener],
+    accepted,
     connectionEvent: "connection",
     accept: (owner, socket) => accept(loop, owner, socket, protocolFactory, path, tlsSettings),
   });
@@ -175,11 +180,23 @@ async function listenAddresses(
   return [...addresses];
 }
 
-/** A listening `net.Server` (created in the loop's scope, so accepted sockets carry it). */
-async function listen(loop: EventLoop, options: net.ListenOptions): Promise<net.Server> {
+/**
+ * A listening `net.Server` (created in the loop's scope, so accepted sockets carry it).
+ * Connections can arrive as soon as it listens: until the `Server` takes the listener over,
+ * they go to `accepted` (a `net.Server` drops a connection nobody listens for).
+ */
+async function listen(
+  loop: EventLoop,
+  accepted: net.Socket[],
+  options: net.ListenOptions,
+): Promise<net.Server> {
   const server = scopeStorage.run(loop, () =>
     net.createServer({ allowHalfOpen: true, noDelay: options.path === undefined }),
   );
+  const collect = (socket: net.Socket): void => {
+    accepted.push(socket);
+  };
+  server.on("connection", collect);
   const listening = new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

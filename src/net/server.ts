@@ -31,6 +31,8 @@ export interface ServerSetup {
   readonly listeners: readonly NetServer[];
   readonly accept: AcceptConnection;
   readonly connectionEvent: string;
+  /** Sockets the listeners accepted before the server existed (handed over at serving). */
+  readonly accepted: Socket[];
   /** Runs once the listeners are closed (removes a Unix socket file). */
   readonly onClosed?: () => void;
 }
@@ -54,7 +56,7 @@ export class Server implements AsyncDisposable, TransportOwner {
   #serving = false;
   #servingForever: Future<void> | null = null;
   /** Sockets accepted before serving started, handed over when it starts. */
-  #pending: Socket[] = [];
+  #pending: Socket[];
   #hold: InFlight | null;
   readonly #untrack: () => void;
   readonly #onConnection = (socket: Socket): void => {
@@ -67,12 +69,15 @@ export class Server implements AsyncDisposable, TransportOwner {
     this.#loop = loop;
     this.#setup = setup;
     this.#listeners = setup.listeners;
+    this.#pending = setup.accepted;
     this.#hold = loop.inFlight(`server ${this.#describe()}`, { kind: "outside" });
     this.#untrack = trackOnLoop(loop, () => {
       this.close();
       this.abortClients();
     });
     for (const listener of setup.listeners) {
+      // Take over from the listener that kept the early connections in `accepted`.
+      listener.removeAllListeners(setup.connectionEvent);
       listener.on(setup.connectionEvent, this.#onConnection);
     }
   }
