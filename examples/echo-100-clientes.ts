@@ -32,7 +32,7 @@ async function client(port: number, n: number): Promise<boolean> {
 
 export async function main(clients = 100): Promise<void> {
   await using server = await asyncio.startServer(echo, "127.0.0.1", 0);
-  const [, port] = server.sockets[0]?.getsockname() as [string, number];
+  const [, port] = (server.sockets[0]?.getsockname() ?? []) as [string, number];
   console.log(`Servidor de eco pronto; ${clients} clientes conectando ao mesmo tempo`);
   const results = await asyncio.gather(
     ...Array.from({ length: clients }, (_, n) => client(port, n)),

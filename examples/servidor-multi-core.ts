@@ -31,7 +31,7 @@ export async function serve(port: number): Promise<void> {
 export async function main(processes = Math.min(4, availableParallelism())): Promise<void> {
   // This process holds the port first (with reusePort too), so the workers can share it.
   await using server = await asyncio.startServer(answer, "127.0.0.1", 0, { reusePort: true });
-  const [, port] = server.sockets[0]?.getsockname() as [string, number];
+  const [, port] = (server.sockets[0]?.getsockname() ?? []) as [string, number];
   console.log(`${processes} processos de trabalho servindo a mesma porta`);
   await using pool = new asyncio.ProcessPoolExecutor({ maxWorkers: processes });
   const jobs = Array.from({ length: processes }, () =>

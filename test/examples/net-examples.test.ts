@@ -34,7 +34,7 @@ describe("servidor-tcp and cliente-tcp", () => {
       asyncio.run(async () => {
         const server = await asyncio.startServer(handleClient, "127.0.0.1", 0);
         await using _ = server;
-        const [, port] = server.sockets[0]?.getsockname() as [string, number];
+        const [, port] = (server.sockets[0]?.getsockname() ?? []) as [string, number];
         // The client program connects to "localhost", as in the notes.
         const { stdout } = await asyncio.wrap(
           run(process.execPath, [examplePath("cliente-tcp"), String(port)], { timeout: 30_000 }),
