@@ -1,6 +1,6 @@
 /**
  * In-flight holds: how the loop knows about work that happens outside it (a socket connect, a
- * DNS lookup, an executor job, a query, a write being flushed, a listening server), which no
+ * DNS lookup, an executor job, a query, an open connection, a listening server), which no
  * Future of its own stands for until it ends.
  *
  * An I/O module takes a hold with `loop.inFlight(description, { kind })` when such work starts
@@ -13,7 +13,7 @@
  * The two kinds, and the rule virtual time follows (after Trio's
  * `MockClock(autojump_threshold)`, which jumps once the run loop has been idle for a while):
  * - `"operation"`: work whose end is expected without anything more from the program — a
- *   connect, a DNS lookup, an executor job, a query, a flush, a `wrap()`ped promise. Virtual
+ *   connect, a DNS lookup, a TLS handshake, an executor job, a query, a `wrap()`ped promise. Virtual
  *   time never jumps while one is open: a `timeout(5)` around a job that really takes two
  *   seconds must not fire because the loop was idle meanwhile.
  * - `"outside"`: a wait on the outside world, which may never end — a listening server, a read
