@@ -410,6 +410,9 @@ export class SocketTransport implements Transport {
   /** @internal The socket failed (Node closes it next). */
   _onError(error: Error): void {
     this.#error ??= fromNodeError(error) as Error;
+    // asyncio's `_force_close`: no more reads, and writes are dropped from now on.
+    this.#closing = true;
+    this.#connLost++;
   }
 
   /** @internal The socket is closed: the connection is lost. */
