@@ -94,6 +94,29 @@ export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
 export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
+export type { AddrInfo, GetaddrinfoOptions } from "./net/dns.js";
+export {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  AI_ADDRCONFIG,
+  AI_ALL,
+  AI_CANONNAME,
+  AI_NUMERICHOST,
+  AI_NUMERICSERV,
+  AI_PASSIVE,
+  AI_V4MAPPED,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  NI_DGRAM,
+  NI_NAMEREQD,
+  NI_NOFQDN,
+  NI_NUMERICHOST,
+  NI_NUMERICSERV,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+} from "./net/dns.js";
 export { IncompleteReadError, LimitOverrunError } from "./net/errors.js";
 export type { StreamReaderOptions } from "./net/streamReader.js";
 export { StreamReader } from "./net/streamReader.js";

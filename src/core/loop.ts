@@ -42,6 +42,8 @@ import type { Executor } from "../executors/executor.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { ThreadPoolExecutor } from "../executors/threadPoolExecutor.js";
 import { WorkerPoolExecutor } from "../executors/workerPool.js";
+import type { AddrInfo, GetaddrinfoOptions } from "../net/dns.js";
+import { getaddrinfo, getnameinfo } from "../net/dns.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -718,6 +720,38 @@ export class EventLoop implements AlarmHost {
   inFlight(description: string, options?: InFlightOptions): InFlight {
     this.#checkClosed();
     return this.#inFlight.open(description, options, this.time());
+  }
+
+  /**
+   * Resolves `host` and `port` as asyncio's `getaddrinfo` (the hosts file, then DNS, on
+   * libuv's thread pool): records `[family, type, proto, canonname, [host, port]]` numbered
+   * as Python's socket module (`AF_INET`, `SOCK_STREAM`…). Cancelling the awaiting task
+   * rejects at once; the lookup itself runs on.
+   *
+   * @throws TypeError for arguments of the wrong type; RangeError for a port out of range. The
+   *   Future rejects with a `GaiError` (`ENOTFOUND`, `EAI_AGAIN`…) when the name does not resolve.
+   * @example
+   * const infos = await loop.getaddrinfo("localhost", 80, { type: asyncio.SOCK_STREAM });
+   * const [, , , , [host, port]] = infos[0];
+   */
+  getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    options?: GetaddrinfoOptions,
+  ): Future<AddrInfo[]> {
+    return getaddrinfo(this, host, port, options);
+  }
+
+  /**
+   * The host name and service of an address `[host, port]`, as asyncio's `getnameinfo`
+   * (`NI_*` flags). The Future rejects with a `GaiError` when the lookup fails.
+   *
+   * @throws TypeError for a malformed address or flags; RangeError for a port out of range.
+   * @example
+   * const [host, service] = await loop.getnameinfo(["127.0.0.1", 80]); // ["localhost", "http"]
+   */
+  getnameinfo(sockaddr: readonly [string, number], flags = 0): Future<[string, string]> {
+    return getnameinfo(this, sockaddr, flags);
   }
 
   /**
