@@ -94,6 +94,7 @@ export { Timeout, timeout, timeoutAt } from "./flow/timeout.js";
 export type { ReturnWhen, WaitOptions } from "./flow/wait.js";
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from "./flow/wait.js";
 export { waitFor } from "./flow/waitFor.js";
+export type { DatagramEndpointOptions } from "./net/datagram.js";
 export type { AddrInfo, GetaddrinfoOptions } from "./net/dns.js";
 export {
   AF_INET,

@@ -42,8 +42,12 @@ import type { Executor } from "../executors/executor.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { ThreadPoolExecutor } from "../executors/threadPoolExecutor.js";
 import { WorkerPoolExecutor } from "../executors/workerPool.js";
+import type { DatagramEndpointOptions } from "../net/datagram.js";
+import { createDatagramEndpoint } from "../net/datagram.js";
 import type { AddrInfo, GetaddrinfoOptions } from "../net/dns.js";
 import { getaddrinfo, getnameinfo } from "../net/dns.js";
+import type { DatagramProtocol } from "../net/protocols.js";
+import type { DatagramTransport } from "../net/transport.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -720,6 +724,31 @@ export class EventLoop implements AlarmHost {
   inFlight(description: string, options?: InFlightOptions): InFlight {
     this.#checkClosed();
     return this.#inFlight.open(description, options, this.time());
+  }
+
+  /**
+   * Opens a UDP endpoint, as asyncio's `create_datagram_endpoint`: resolves the addresses,
+   * binds to `localAddr` and/or connects to `remoteAddr`, then calls the protocol made by
+   * `protocolFactory` (`connectionMade`, `datagramReceived`, `errorReceived`,
+   * `connectionLost`). Resolves with `[transport, protocol]` once `connectionMade` ran.
+   *
+   * @throws TypeError for arguments of the wrong type; RangeError (Python's `ValueError`) with
+   *   neither address nor family, or for `reuseAddress: true`; RuntimeError for `reusePort`
+   *   where Node lacks it. The Future rejects with an `OSError` (a `GaiError` for a lookup)
+   *   when the socket cannot be made.
+   * @example
+   * class Echo extends asyncio.DatagramProtocol {
+   *   transport!: asyncio.DatagramTransport;
+   *   override connectionMade(t: asyncio.DatagramTransport) { this.transport = t; }
+   *   override datagramReceived(data: Buffer, addr: [string, number]) { this.transport.sendto(data, addr); }
+   * }
+   * const [transport] = await loop.createDatagramEndpoint(() => new Echo(), { localAddr: ["127.0.0.1", 9999] });
+   */
+  createDatagramEndpoint<P extends DatagramProtocol>(
+    protocolFactory: () => P,
+    options?: DatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return createDatagramEndpoint(this, protocolFactory, options);
   }
 
   /**
