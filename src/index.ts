@@ -119,6 +119,7 @@ export {
   SOCK_STREAM,
 } from "./net/dns.js";
 export { IncompleteReadError, LimitOverrunError } from "./net/errors.js";
+export type { SignalLike } from "./net/signals.js";
 export type { StreamReaderOptions } from "./net/streamReader.js";
 export { StreamReader } from "./net/streamReader.js";
 export { QueueEmpty, QueueFull, QueueShutDown } from "./queues/errors.js";

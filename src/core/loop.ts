@@ -47,6 +47,8 @@ import { createDatagramEndpoint } from "../net/datagram.js";
 import type { AddrInfo, GetaddrinfoOptions } from "../net/dns.js";
 import { getaddrinfo, getnameinfo } from "../net/dns.js";
 import type { DatagramProtocol } from "../net/protocols.js";
+import type { SignalLike } from "../net/signals.js";
+import { addSignalHandler, removeSignalHandler } from "../net/signals.js";
 import type { DatagramTransport } from "../net/transport.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
@@ -749,6 +751,36 @@ export class EventLoop implements AlarmHost {
     options?: DatagramEndpointOptions,
   ): Future<[DatagramTransport, P]> {
     return createDatagramEndpoint(this, protocolFactory, options);
+  }
+
+  /**
+   * Runs `callback(...args)` on this loop each time the process receives `sig` (a name such as
+   * `"SIGTERM"`, or a number), as asyncio's `add_signal_handler`; it replaces the handler set
+   * before for `sig`. While a handler is set and the loop runs, Node stays alive. A handler for
+   * `SIGINT` takes precedence over `run()`'s Ctrl-C handling until it is removed.
+   *
+   * @throws TypeError for an async function or a non-function; RangeError for an unknown
+   *   signal; RuntimeError for `SIGKILL`/`SIGSTOP`, outside the main thread, on Windows, or
+   *   when the loop is closed.
+   * @example
+   * const stop = new asyncio.Event();
+   * loop.addSignalHandler("SIGTERM", () => stop.set());
+   * await stop.wait();
+   */
+  addSignalHandler<A extends unknown[]>(sig: SignalLike, callback: Callback<A>, ...args: A): void {
+    addSignalHandler(this, sig, callback, args);
+  }
+
+  /**
+   * Removes the handler of `sig`; returns false when there was none (asyncio's
+   * `remove_signal_handler`). Removing the `SIGINT` handler gives Ctrl-C back to `run()`.
+   *
+   * @throws RangeError for an unknown signal; TypeError for a value that is no signal.
+   * @example
+   * loop.removeSignalHandler("SIGTERM"); // true
+   */
+  removeSignalHandler(sig: SignalLike): boolean {
+    return removeSignalHandler(this, sig);
   }
 
   /**
