@@ -28,7 +28,13 @@ import { requireReusePort } from "./reusePort.js";
 import type { Data, DatagramTransport, ExtraInfo, SocketAddress } from "./transport.js";
 import { TransportSocket } from "./transportSocket.js";
 
-/** Options of `loop.createDatagramEndpoint()`, as asyncio's keyword arguments. */
+/**
+ * Options of `loop.createDatagramEndpoint()`, as asyncio's keyword arguments.
+ *
+ * @example
+ * const options: asyncio.DatagramEndpointOptions = { localAddr: ["127.0.0.1", 0] };
+ * const [transport, protocol] = await loop.createDatagramEndpoint(() => new MyProtocol(), options);
+ */
 export interface DatagramEndpointOptions {
   /** `[host, port]` to bind to (port 0: any free port). */
   localAddr?: readonly [host: string, port: number] | null;

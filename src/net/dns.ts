@@ -11,50 +11,153 @@ import type { EventLoop } from "../core/loop.js";
 import { describeValue, requireOptions } from "../core/validate.js";
 import { GaiError, OSError } from "./errors.js";
 
-/** Any address family (Python's `socket.AF_UNSPEC`). */
+/**
+ * Any address family (Python's `socket.AF_UNSPEC`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 80, { family: asyncio.AF_UNSPEC });
+ */
 export const AF_UNSPEC = 0;
-/** IPv4 (Python's `socket.AF_INET`). */
+/**
+ * IPv4 (Python's `socket.AF_INET`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 80, { family: asyncio.AF_INET });
+ */
 export const AF_INET = 2;
-/** IPv6 (Python's `socket.AF_INET6`, 10 on Linux). */
+/**
+ * IPv6 (Python's `socket.AF_INET6`, 10 on Linux).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("::1", 80, { family: asyncio.AF_INET6 });
+ */
 export const AF_INET6 = 10;
-/** A stream socket: TCP (Python's `socket.SOCK_STREAM`). */
+/**
+ * A stream socket: TCP (Python's `socket.SOCK_STREAM`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 80, { type: asyncio.SOCK_STREAM });
+ */
 export const SOCK_STREAM = 1;
-/** A datagram socket: UDP (Python's `socket.SOCK_DGRAM`). */
+/**
+ * A datagram socket: UDP (Python's `socket.SOCK_DGRAM`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 53, { type: asyncio.SOCK_DGRAM });
+ */
 export const SOCK_DGRAM = 2;
-/** A raw socket (Python's `socket.SOCK_RAW`); getaddrinfo lists it when no type is asked for. */
+/**
+ * A raw socket (Python's `socket.SOCK_RAW`); getaddrinfo lists it when no type is asked for.
+ *
+ * @example
+ * const raw = infos.filter(([, type]) => type === asyncio.SOCK_RAW);
+ */
 export const SOCK_RAW = 3;
-/** TCP (Python's `socket.IPPROTO_TCP`). */
+/**
+ * TCP (Python's `socket.IPPROTO_TCP`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 80, { proto: asyncio.IPPROTO_TCP });
+ */
 export const IPPROTO_TCP = 6;
-/** UDP (Python's `socket.IPPROTO_UDP`). */
+/**
+ * UDP (Python's `socket.IPPROTO_UDP`).
+ *
+ * @example
+ * const infos = await loop.getaddrinfo("localhost", 53, { proto: asyncio.IPPROTO_UDP });
+ */
 export const IPPROTO_UDP = 17;
-/** getaddrinfo flag: with no host, the wildcard addresses (to bind) instead of loopback. */
+/**
+ * getaddrinfo flag: with no host, the wildcard addresses (to bind) instead of loopback.
+ *
+ * @example
+ * const [[, , , , [host]]] = await loop.getaddrinfo(null, 8080, { flags: asyncio.AI_PASSIVE }); // "0.0.0.0"
+ */
 export const AI_PASSIVE = 1;
-/** getaddrinfo flag: the first record carries the host's canonical name. */
+/**
+ * getaddrinfo flag: the first record carries the host's canonical name.
+ *
+ * @example
+ * const [[, , , canonname]] = await loop.getaddrinfo("localhost", 80, { flags: asyncio.AI_CANONNAME });
+ */
 export const AI_CANONNAME = 2;
-/** getaddrinfo flag: the host must be a numeric address; no lookup is made. */
+/**
+ * getaddrinfo flag: the host must be a numeric address; no lookup is made.
+ *
+ * @example
+ * await loop.getaddrinfo("127.0.0.1", 80, { flags: asyncio.AI_NUMERICHOST });
+ */
 export const AI_NUMERICHOST = 4;
-/** getaddrinfo flag: with `AF_INET6` and no IPv6 address, IPv4-mapped IPv6 addresses. */
+/**
+ * getaddrinfo flag: with `AF_INET6` and no IPv6 address, IPv4-mapped IPv6 addresses.
+ *
+ * @example
+ * await loop.getaddrinfo("localhost", 80, { family: asyncio.AF_INET6, flags: asyncio.AI_V4MAPPED });
+ */
 export const AI_V4MAPPED = 8;
-/** getaddrinfo flag: with `AI_V4MAPPED`, both IPv6 and IPv4-mapped addresses. */
+/**
+ * getaddrinfo flag: with `AI_V4MAPPED`, both IPv6 and IPv4-mapped addresses.
+ *
+ * @example
+ * await loop.getaddrinfo("localhost", 80, { family: asyncio.AF_INET6, flags: asyncio.AI_V4MAPPED | asyncio.AI_ALL });
+ */
 export const AI_ALL = 16;
-/** getaddrinfo flag: only the families the machine has an address of. */
+/**
+ * getaddrinfo flag: only the families the machine has an address of.
+ *
+ * @example
+ * await loop.getaddrinfo("example.com", 443, { flags: asyncio.AI_ADDRCONFIG });
+ */
 export const AI_ADDRCONFIG = 32;
-/** getaddrinfo flag: the port must be numeric (it always is here). */
+/**
+ * getaddrinfo flag: the port must be numeric (it always is here).
+ *
+ * @example
+ * await loop.getaddrinfo("localhost", "80", { flags: asyncio.AI_NUMERICSERV });
+ */
 export const AI_NUMERICSERV = 1024;
-/** getnameinfo flag: the host as a numeric address, not a name. */
+/**
+ * getnameinfo flag: the host as a numeric address, not a name.
+ *
+ * @example
+ * await loop.getnameinfo(["127.0.0.1", 80], asyncio.NI_NUMERICHOST); // ["127.0.0.1", "http"]
+ */
 export const NI_NUMERICHOST = 1;
-/** getnameinfo flag: the port as a number, not a service name. */
+/**
+ * getnameinfo flag: the port as a number, not a service name.
+ *
+ * @example
+ * await loop.getnameinfo(["127.0.0.1", 80], asyncio.NI_NUMERICSERV); // ["localhost", "80"]
+ */
 export const NI_NUMERICSERV = 2;
-/** getnameinfo flag: only the host part of a local name (accepted; Node has no equivalent). */
+/**
+ * getnameinfo flag: only the host part of a local name (accepted; Node has no equivalent).
+ *
+ * @example
+ * await loop.getnameinfo(["127.0.0.1", 80], asyncio.NI_NOFQDN);
+ */
 export const NI_NOFQDN = 4;
-/** getnameinfo flag: fail when the address has no name. */
+/**
+ * getnameinfo flag: fail when the address has no name.
+ *
+ * @example
+ * await loop.getnameinfo(["192.0.2.1", 80], asyncio.NI_NAMEREQD); // rejects: GaiError
+ */
 export const NI_NAMEREQD = 8;
-/** getnameinfo flag: the service is a UDP one (accepted; Node has no equivalent). */
+/**
+ * getnameinfo flag: the service is a UDP one (accepted; Node has no equivalent).
+ *
+ * @example
+ * await loop.getnameinfo(["127.0.0.1", 53], asyncio.NI_DGRAM);
+ */
 export const NI_DGRAM = 16;
 
 /**
  * One record of `loop.getaddrinfo()`, as Python's: `[family, type, proto, canonname,
  * [host, port]]`.
+ *
+ * @example
+ * const [family, type, proto, canonname, [host, port]]: asyncio.AddrInfo = infos[0];
  */
 export type AddrInfo = [
   family: number,
@@ -64,7 +167,12 @@ export type AddrInfo = [
   address: [host: string, port: number],
 ];
 
-/** Options of `loop.getaddrinfo()`, as Python's keyword arguments (all default to 0). */
+/**
+ * Options of `loop.getaddrinfo()`, as Python's keyword arguments (all default to 0).
+ *
+ * @example
+ * const options: asyncio.GetaddrinfoOptions = { family: asyncio.AF_INET, type: asyncio.SOCK_STREAM };
+ */
 export interface GetaddrinfoOptions {
   /** `AF_INET`, `AF_INET6` or `AF_UNSPEC` (both). */
   family?: number;

@@ -19,7 +19,13 @@ import type { EventLoop } from "../core/loop.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction } from "../core/validate.js";
 
-/** A signal: its name (`"SIGTERM"`) or its number (`15`). */
+/**
+ * A signal: its name (`"SIGTERM"`) or its number (`15`).
+ *
+ * @example
+ * const sig: asyncio.SignalLike = "SIGTERM";
+ * loop.addSignalHandler(sig, () => stop.set());
+ */
 export type SignalLike = NodeJS.Signals | number;
 
 interface Installed {
