@@ -99,6 +99,30 @@ export type {
   CreateUnixConnectionOptions,
 } from "./net/createConnection.js";
 export type { CreateServerOptions, CreateUnixServerOptions } from "./net/createServer.js";
+export type { DatagramEndpointOptions } from "./net/datagram.js";
+export type { AddrInfo, GetaddrinfoOptions } from "./net/dns.js";
+export {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  AI_ADDRCONFIG,
+  AI_ALL,
+  AI_CANONNAME,
+  AI_NUMERICHOST,
+  AI_NUMERICSERV,
+  AI_PASSIVE,
+  AI_V4MAPPED,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  NI_DGRAM,
+  NI_NAMEREQD,
+  NI_NOFQDN,
+  NI_NUMERICHOST,
+  NI_NUMERICSERV,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  SOCK_STREAM,
+} from "./net/dns.js";
 export type { OSErrorOptions } from "./net/errors.js";
 export {
   BrokenPipeError,
@@ -115,6 +139,7 @@ export type { AddressFamily } from "./net/family.js";
 export type { StreamProtocol } from "./net/protocols.js";
 export { BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol } from "./net/protocols.js";
 export { Server } from "./net/server.js";
+export type { SignalLike } from "./net/signals.js";
 export type { LoopStartTlsOptions } from "./net/startTls.js";
 export type { StreamReaderOptions } from "./net/streamReader.js";
 export { StreamReader } from "./net/streamReader.js";

@@ -54,11 +54,17 @@ import {
   createServer,
   createUnixServer,
 } from "../net/createServer.js";
-import type { StreamProtocol } from "../net/protocols.js";
+import type { DatagramEndpointOptions } from "../net/datagram.js";
+import { createDatagramEndpoint } from "../net/datagram.js";
+import type { AddrInfo, GetaddrinfoOptions } from "../net/dns.js";
+import { getaddrinfo, getnameinfo } from "../net/dns.js";
+import type { DatagramProtocol, StreamProtocol } from "../net/protocols.js";
 import type { Server } from "../net/server.js";
+import type { SignalLike } from "../net/signals.js";
+import { addSignalHandler, removeSignalHandler } from "../net/signals.js";
 import { type LoopStartTlsOptions, startTls } from "../net/startTls.js";
 import type { SSLOption, SSLServerOption } from "../net/tls.js";
-import type { Transport } from "../net/transport.js";
+import type { DatagramTransport, Transport } from "../net/transport.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -827,6 +833,93 @@ export class EventLoop implements AlarmHost {
   inFlight(description: string, options?: InFlightOptions): InFlight {
     this.#checkClosed();
     return this.#inFlight.open(description, options, this.time());
+  }
+
+  /**
+   * Opens a UDP endpoint, as asyncio's `create_datagram_endpoint`: resolves the addresses,
+   * binds to `localAddr` and/or connects to `remoteAddr`, then calls the protocol made by
+   * `protocolFactory` (`connectionMade`, `datagramReceived`, `errorReceived`,
+   * `connectionLost`). Resolves with `[transport, protocol]` once `connectionMade` ran.
+   *
+   * @throws TypeError for arguments of the wrong type; RangeError (Python's `ValueError`) with
+   *   neither address nor family, or for `reuseAddress: true`; RuntimeError for `reusePort`
+   *   where Node lacks it. The Future rejects with an `OSError` (a `GaiError` for a lookup)
+   *   when the socket cannot be made.
+   * @example
+   * class Echo extends asyncio.DatagramProtocol {
+   *   transport!: asyncio.DatagramTransport;
+   *   override connectionMade(t: asyncio.DatagramTransport) { this.transport = t; }
+   *   override datagramReceived(data: Buffer, addr: [string, number]) { this.transport.sendto(data, addr); }
+   * }
+   * const [transport] = await loop.createDatagramEndpoint(() => new Echo(), { localAddr: ["127.0.0.1", 9999] });
+   */
+  createDatagramEndpoint<P extends DatagramProtocol>(
+    protocolFactory: () => P,
+    options?: DatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return createDatagramEndpoint(this, protocolFactory, options);
+  }
+
+  /**
+   * Runs `callback(...args)` on this loop each time the process receives `sig` (a name such as
+   * `"SIGTERM"`, or a number), as asyncio's `add_signal_handler`; it replaces the handler set
+   * before for `sig`. While a handler is set and the loop runs, Node stays alive. A handler for
+   * `SIGINT` takes precedence over `run()`'s Ctrl-C handling until it is removed.
+   *
+   * @throws TypeError for an async function or a non-function; RangeError for an unknown
+   *   signal; RuntimeError for `SIGKILL`/`SIGSTOP`, outside the main thread, on Windows, or
+   *   when the loop is closed.
+   * @example
+   * const stop = new asyncio.Event();
+   * loop.addSignalHandler("SIGTERM", () => stop.set());
+   * await stop.wait();
+   */
+  addSignalHandler<A extends unknown[]>(sig: SignalLike, callback: Callback<A>, ...args: A): void {
+    addSignalHandler(this, sig, callback, args);
+  }
+
+  /**
+   * Removes the handler of `sig`; returns false when there was none (asyncio's
+   * `remove_signal_handler`). Removing the `SIGINT` handler gives Ctrl-C back to `run()`.
+   *
+   * @throws RangeError for an unknown signal; TypeError for a value that is no signal.
+   * @example
+   * loop.removeSignalHandler("SIGTERM"); // true
+   */
+  removeSignalHandler(sig: SignalLike): boolean {
+    return removeSignalHandler(this, sig);
+  }
+
+  /**
+   * Resolves `host` and `port` as asyncio's `getaddrinfo` (the hosts file, then DNS, on
+   * libuv's thread pool): records `[family, type, proto, canonname, [host, port]]` numbered
+   * as Python's socket module (`AF_INET`, `SOCK_STREAM`…). Cancelling the awaiting task
+   * rejects at once; the lookup itself runs on.
+   *
+   * @throws TypeError for arguments of the wrong type; RangeError for a port out of range. The
+   *   Future rejects with a `GaiError` (`ENOTFOUND`, `EAI_AGAIN`…) when the name does not resolve.
+   * @example
+   * const infos = await loop.getaddrinfo("localhost", 80, { type: asyncio.SOCK_STREAM });
+   * const [, , , , [host, port]] = infos[0];
+   */
+  getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    options?: GetaddrinfoOptions,
+  ): Future<AddrInfo[]> {
+    return getaddrinfo(this, host, port, options);
+  }
+
+  /**
+   * The host name and service of an address `[host, port]`, as asyncio's `getnameinfo`
+   * (`NI_*` flags). The Future rejects with a `GaiError` when the lookup fails.
+   *
+   * @throws TypeError for a malformed address or flags; RangeError for a port out of range.
+   * @example
+   * const [host, service] = await loop.getnameinfo(["127.0.0.1", 80]); // ["localhost", "http"]
+   */
+  getnameinfo(sockaddr: readonly [string, number], flags = 0): Future<[string, string]> {
+    return getnameinfo(this, sockaddr, flags);
   }
 
   /**

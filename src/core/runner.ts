@@ -3,6 +3,7 @@
  * close it, as asyncio's `runners.py`.
  */
 import { isMainThread } from "node:worker_threads";
+import { hasSignalHandler } from "../net/signals.js";
 import type { Clock } from "./clock.js";
 import type { Context } from "./context.js";
 import { copyContext } from "./context.js";
@@ -145,7 +146,10 @@ export class Runner implements AsyncDisposable {
   /** Ctrl-C cancels the main task once; a second one exits as Node would. */
   #installSigint(main: Task<unknown>): (() => void) | null {
     if (!isMainThread || process.listenerCount("SIGINT") > 0) return null;
+    const loop = main.getLoop();
     const onSigint = (): void => {
+      // A handler the program added with loop.addSignalHandler("SIGINT") takes precedence.
+      if (hasSignalHandler(loop, "SIGINT")) return;
       this.#interrupts++;
       if (this.#interrupts === 1 && !main.done()) {
         main.cancel();

@@ -8,7 +8,12 @@ import { describeValue } from "../core/validate.js";
 /** An address family: `"IPv4"`, `"IPv6"`, 4, 6, `AF_INET`, `AF_INET6`, or 0 for any. */
 export type AddressFamily = "IPv4" | "IPv6" | 0 | 2 | 4 | 6 | 10;
 
-/** Node's family number (0 for any) for `family`, checked. */
+/**
+ * Node's family number (0 for any) for `family`.
+ *
+ * @throws TypeError for a value that is neither a string nor a number; RangeError for an
+ *   unknown family.
+ */
 export function toNodeFamily(family: unknown, what: string): 0 | 4 | 6 {
   switch (family) {
     case 0:
@@ -22,7 +27,7 @@ export function toNodeFamily(family: unknown, what: string): 0 | 4 | 6 {
     case 10:
       return 6;
     default:
-      throw new RangeError(
+      throw new (typeof family === "string" || typeof family === "number" ? RangeError : TypeError)(
         `${what} must be "IPv4", "IPv6", AF_INET, AF_INET6 or 0, got ${describeValue(family)}`,
       );
   }

@@ -1,20 +1,31 @@
 /**
- * @internal Whether this Node can listen with `reusePort` (SO_REUSEPORT): Linux, Node 22.12+
- * or 23.1+. Node ignores the option where it lacks it, so the library checks first.
+ * `SO_REUSEPORT` support: Node passes it to UDP sockets from 22.12 / 23.1 (and to TCP servers
+ * from 23.1 / 22.12), on Linux. One check shared by UDP endpoints and TCP servers.
  */
 import { RuntimeError } from "../core/errors.js";
 
-function supported(): boolean {
-  if (process.platform !== "linux") return false;
-  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+function nodeHasReusePort(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  if (major >= 24) return true;
+  if (major === 23) return minor >= 1;
+  if (major === 22) return minor >= 12;
+  return false;
 }
 
-/** @throws RuntimeError naming what is needed when `reusePort` is not supported here. */
+/**
+ * @internal Throws unless `reusePort` can be honoured here: Node.js 22.12+ or 23.1+, on Linux.
+ *
+ * @throws RuntimeError naming the Node version (or the platform) that lacks it.
+ * @example
+ * if (options.reusePort) requireReusePort();
+ */
 export function requireReusePort(): void {
-  if (!supported()) {
+  if (!nodeHasReusePort(process.version)) {
     throw new RuntimeError(
-      `reusePort needs Node.js 22.12+ or 23.1+ on Linux (this is Node ${process.version} on ${process.platform})`,
+      `reusePort needs Node.js 22.12+ or 23.1+ (this is Node ${process.version})`,
     );
+  }
+  if (process.platform !== "linux") {
+    throw new RuntimeError(`reusePort is supported on Linux only (this is ${process.platform})`);
   }
 }

@@ -79,7 +79,7 @@ describe("servidor-multi-core", () => {
       asyncio.run(() => multiCore.main(1)),
       (error: unknown) =>
         error instanceof asyncio.RuntimeError &&
-        /reusePort needs Node\.js 22\.12\+ or 23\.1\+ on Linux/.test(error.message),
+        /reusePort needs Node\.js 22\.12\+ or 23\.1\+/.test(error.message),
     );
   });
 });
