@@ -68,13 +68,13 @@ export interface SocketTransportOptions {
 const transportOf = Symbol("asyncio-ts transport");
 type DrivenSocket = Socket & { [transportOf]?: SocketTransport };
 
-/** The bytes of `data`, checked as `write()` takes them. */
-export function toWriteBytes(data: unknown, method: string): Uint8Array {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (data instanceof Uint8Array) return data;
-  throw new TypeError(
-    `${method} data must be a Uint8Array (a Buffer is one) or a string, got ${describeValue(data)}`,
-  );
+/** Checks that `data` is what `write()` takes: a `Uint8Array` or a string (sent as UTF-8). */
+function requireData(data: unknown, method: string): asserts data is Data {
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new TypeError(
+      `${method} data must be a Uint8Array (a Buffer is one) or a string, got ${describeValue(data)}`,
+    );
+  }
 }
 
 /** @internal A stream connection driven for a protocol (see the file comment). */
@@ -208,9 +208,9 @@ export class SocketTransport implements Transport {
   }
 
   write(data: Data): void {
-    const bytes = toWriteBytes(data, "write()");
+    requireData(data, "write()");
     if (this.#eof) throw new RuntimeError("Cannot call write() after writeEof()");
-    if (bytes.length === 0) return;
+    if (data.length === 0) return;
     if (this.#connLost > 0) {
       if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
         process.emitWarning("socket.send() raised exception.", "RuntimeWarning");
@@ -219,7 +219,8 @@ export class SocketTransport implements Transport {
       return;
     }
     const socket = this.#socket;
-    socket.write(bytes, this.#afterFlush);
+    // A string goes as it is: Node encodes it into the write request, sparing a Buffer.
+    socket.write(data, this.#afterFlush);
     if (socket.writableLength > this.#high) this.#maybePauseProtocol();
   }
 

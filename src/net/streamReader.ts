@@ -38,6 +38,9 @@ export interface ReadFlowControl {
   resumeReading(): void;
 }
 
+/** The separators of `readline()`. */
+const NEWLINE: readonly Uint8Array[] = [Buffer.from("\n")];
+
 /** Bytes fed as a string are UTF-8. */
 type Data = Uint8Array | string;
 
@@ -204,9 +207,12 @@ export class StreamReader {
    * @throws RangeError (Python's `ValueError`) for an empty separator or list.
    */
   async readuntil(separator: Data | readonly Data[] = "\n"): Promise<Buffer> {
-    const separators = (Array.isArray(separator) ? separator : [separator as Data])
-      .map(toBytes)
-      .sort((a, b) => a.length - b.length);
+    const separators =
+      separator === "\n"
+        ? NEWLINE
+        : (Array.isArray(separator) ? separator : [separator as Data])
+            .map(toBytes)
+            .sort((a, b) => a.length - b.length);
     if (separators.length === 0) {
       throw new RangeError("Separator should contain at least one element");
     }
