@@ -8,6 +8,14 @@
  * with it); a cancelled wait leaves the buffer as it was. With a transport set, reading is
  * paused once the buffer holds more than twice the limit and resumed once it is back to the
  * limit or below, or when a task waits for data.
+ *
+ * Buffer: the bytes buffered are `#storage[#start, #end)`. A chunk a transport hands over
+ * (`_feedOwned`, a Buffer nobody else holds) becomes the storage itself when the buffer is
+ * empty, without a copy; data fed by a program are copied. Reads return a view of the storage
+ * when it takes at least half of it (the bulk and one-line-per-packet cases: no copy), a copy
+ * otherwise (so a short line kept by the program does not keep a large chunk alive). Once a
+ * view was handed out (`#lent`), the bytes before `#end` are never written again: new data go
+ * after `#end` or into a new storage.
  */
 import { inspectAsToString } from "../core/display.js";
 import { RuntimeError } from "../core/errors.js";
@@ -40,6 +48,8 @@ export interface ReadFlowControl {
 
 /** The separators of `readline()`. */
 const NEWLINE: readonly Uint8Array[] = [Buffer.from("\n")];
+/** The storage of an empty reader (never written: it has no room). */
+const EMPTY = Buffer.alloc(0);
 
 /** Bytes fed as a string are UTF-8. */
 type Data = Uint8Array | string;
@@ -60,10 +70,12 @@ function toBytes(data: Data): Uint8Array {
  */
 export class StreamReader {
   readonly #limit: number;
-  /** The bytes buffered are `#storage[#start, #end)`. */
-  #storage: Buffer = Buffer.alloc(0);
+  /** The bytes buffered are `#storage[#start, #end)` (see the file comment). */
+  #storage: Buffer = EMPTY;
   #start = 0;
   #end = 0;
+  /** A view of `#storage` was handed out: its bytes before `#end` must stay as they are. */
+  #lent = false;
   #eof = false;
   #exception: unknown = null;
   /** The lot of the one task waiting for data (CPython's `_waiter`). */
@@ -114,12 +126,35 @@ export class StreamReader {
     this.#transport = transport;
   }
 
-  /** Adds `data` to the buffer and wakes the task waiting for data. */
+  /** Adds `data` to the buffer (a copy) and wakes the task waiting for data. */
   feedData(data: Data): void {
     if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
     const bytes = toBytes(data);
     if (bytes.length === 0) return;
     this.#append(bytes);
+    this.#fed();
+  }
+
+  /**
+   * @internal Adds a chunk nobody else holds (what a transport received): it becomes the
+   * storage when the buffer is empty, without a copy.
+   */
+  _feedOwned(chunk: Buffer): void {
+    if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
+    if (chunk.length === 0) return;
+    if (this.#start === this.#end) {
+      this.#storage = chunk;
+      this.#start = 0;
+      this.#end = chunk.length;
+      this.#lent = false;
+    } else {
+      this.#append(chunk);
+    }
+    this.#fed();
+  }
+
+  /** Wakes the waiting task, and pauses the transport once the buffer is over twice the limit. */
+  #fed(): void {
     this.#wakeupWaiter();
     const transport = this.#transport;
     if (transport !== null && !this.#paused && this.#length > 2 * this.#limit) {
@@ -178,21 +213,29 @@ export class StreamReader {
    *   is then dropped from the buffer (or the whole buffer when no `"\n"` is in it).
    */
   async readline(): Promise<Buffer> {
-    try {
-      return await this.readuntil("\n");
-    } catch (error) {
-      if (error instanceof IncompleteReadError) return Buffer.from(error.partial);
-      if (error instanceof LimitOverrunError) {
-        const at = this.#start + error.consumed;
-        if (at < this.#end && this.#storage[at] === 0x0a) {
-          this.#drop(error.consumed + 1);
-        } else {
-          this.#drop(this.#length);
+    if (this.#exception !== null) throw this.#exception;
+    const scan = { offset: 0 };
+    for (;;) {
+      let line: Buffer | null;
+      try {
+        line = this.#scan(NEWLINE, scan);
+      } catch (error) {
+        if (error instanceof IncompleteReadError) return Buffer.from(error.partial);
+        if (error instanceof LimitOverrunError) {
+          const at = this.#start + error.consumed;
+          if (at < this.#end && this.#storage[at] === 0x0a) {
+            this.#drop(error.consumed + 1);
+          } else {
+            this.#drop(this.#length);
+          }
+          this.#maybeResumeTransport();
+          throw new RangeError(error.message);
         }
-        this.#maybeResumeTransport();
-        throw new RangeError(error.message);
+        throw error;
       }
-      throw error;
+      if (line !== null) return line;
+      // CPython's readline() waits inside readuntil(), and names that.
+      await this.#waitForData("readuntil");
     }
   }
 
@@ -217,46 +260,64 @@ export class StreamReader {
       throw new RangeError("Separator should contain at least one element");
     }
     const minLength = separators[0]?.length ?? 0;
-    const maxLength = separators[separators.length - 1]?.length ?? 0;
     if (minLength === 0) throw new RangeError("Separator should be at least one-byte string");
     if (this.#exception !== null) throw this.#exception;
-
-    // `offset`: how many bytes at the start of the buffer hold no separator.
-    let offset = 0;
-    let matchStart = -1;
-    let matchEnd = -1;
+    const scan = { offset: 0 };
     for (;;) {
-      const length = this.#length;
-      if (length - offset >= minLength) {
-        const view = this.#storage.subarray(this.#start, this.#end);
-        for (const sep of separators) {
-          const at = view.indexOf(sep, offset);
-          if (at !== -1) {
-            const end = at + sep.length;
-            if (matchEnd === -1 || end < matchEnd) {
-              matchEnd = end;
-              matchStart = at;
-            }
-          }
-        }
-        if (matchEnd !== -1) break;
-        offset = Math.max(0, length + 1 - maxLength);
-        if (offset > this.#limit) {
-          throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
-        }
-      }
-      // A complete separator may have come with the last chunk: look before giving up.
-      if (this.#eof) {
-        throw new IncompleteReadError(this.#take(this.#length), null);
-      }
+      const chunk = this.#scan(separators, scan);
+      if (chunk !== null) return chunk;
       await this.#waitForData("readuntil");
     }
-    if (matchStart > this.#limit) {
-      throw new LimitOverrunError("Separator is found, but chunk is longer than limit", matchStart);
+  }
+
+  /**
+   * One look for the separators (sorted by length) in the buffer: the chunk up to the first
+   * match that ends, or null to wait for more data. `scan.offset` (how many bytes at the
+   * start hold no separator) carries over between looks.
+   *
+   * @throws IncompleteReadError at the end of the stream without a separator (the buffer is
+   *   emptied into `partial`); LimitOverrunError past the limit.
+   */
+  #scan(separators: readonly Uint8Array[], scan: { offset: number }): Buffer | null {
+    const minLength = separators[0]?.length ?? 1;
+    const maxLength = separators[separators.length - 1]?.length ?? 1;
+    const length = this.#length;
+    if (length - scan.offset >= minLength) {
+      const view = this.#storage.subarray(this.#start, this.#end);
+      let matchStart = -1;
+      let matchEnd = -1;
+      for (const sep of separators) {
+        const at = view.indexOf(sep, scan.offset);
+        if (at !== -1) {
+          const end = at + sep.length;
+          if (matchEnd === -1 || end < matchEnd) {
+            matchEnd = end;
+            matchStart = at;
+          }
+        }
+      }
+      if (matchEnd !== -1) {
+        if (matchStart > this.#limit) {
+          throw new LimitOverrunError(
+            "Separator is found, but chunk is longer than limit",
+            matchStart,
+          );
+        }
+        const chunk = this.#take(matchEnd);
+        this.#maybeResumeTransport();
+        return chunk;
+      }
+      scan.offset = Math.max(0, length + 1 - maxLength);
+      if (scan.offset > this.#limit) {
+        throw new LimitOverrunError(
+          "Separator is not found, and chunk exceed the limit",
+          scan.offset,
+        );
+      }
     }
-    const chunk = this.#take(matchEnd);
-    this.#maybeResumeTransport();
-    return chunk;
+    // A complete separator may have come with the last chunk: look before giving up.
+    if (this.#eof) throw new IncompleteReadError(this.#take(this.#length), null);
+    return null;
   }
 
   /**
@@ -284,12 +345,7 @@ export class StreamReader {
 
   /** The lines of the stream, as `readline()` returns them, until an empty one. */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    return {
-      next: async (): Promise<IteratorResult<Buffer>> => {
-        const line = await this.readline();
-        return line.length === 0 ? { done: true, value: undefined } : { done: false, value: line };
-      },
-    };
+    return { next: () => this.readline().then(toLineResult) };
   }
 
   toString(): string {
@@ -355,13 +411,14 @@ export class StreamReader {
   #append(bytes: Uint8Array): void {
     const length = this.#length;
     if (this.#end + bytes.length > this.#storage.length) {
-      if (length + bytes.length <= this.#storage.length / 2) {
+      if (!this.#lent && length + bytes.length <= this.#storage.length / 2) {
         // Room enough once the consumed bytes are dropped: compact in place.
         this.#storage.copy(this.#storage, 0, this.#start, this.#end);
       } else {
         const grown = Buffer.allocUnsafe(Math.max(2 * (length + bytes.length), 256));
         this.#storage.copy(grown, 0, this.#start, this.#end);
         this.#storage = grown;
+        this.#lent = false;
       }
       this.#start = 0;
       this.#end = length;
@@ -370,9 +427,17 @@ export class StreamReader {
     this.#end += bytes.length;
   }
 
-  /** Removes the first `n` bytes of the buffer and returns a copy of them. */
+  /**
+   * Removes the first `n` bytes of the buffer and returns them: a view when they are at least
+   * half of the storage, a copy otherwise (see the file comment).
+   */
   #take(n: number): Buffer {
-    const data = Buffer.from(this.#storage.subarray(this.#start, this.#start + n));
+    const storage = this.#storage;
+    const data =
+      2 * n >= storage.length
+        ? storage.subarray(this.#start, this.#start + n)
+        : Buffer.from(storage.subarray(this.#start, this.#start + n));
+    if (data.buffer === storage.buffer) this.#lent = true;
     this.#drop(n);
     return data;
   }
@@ -380,11 +445,18 @@ export class StreamReader {
   #drop(n: number): void {
     this.#start += n;
     if (this.#start === this.#end) {
+      if (this.#lent || this.#storage.length > 4 * DEFAULT_LIMIT) {
+        // A view may still see these bytes, or a burst of data took this room: start afresh.
+        this.#storage = EMPTY;
+        this.#lent = false;
+      }
       this.#start = 0;
       this.#end = 0;
-      // Give back the room a burst of data took.
-      if (this.#storage.length > 4 * DEFAULT_LIMIT) this.#storage = Buffer.alloc(0);
     }
   }
 }
 inspectAsToString(StreamReader);
+
+function toLineResult(line: Buffer): IteratorResult<Buffer> {
+  return line.length === 0 ? { done: true, value: undefined } : { done: false, value: line };
+}

@@ -100,7 +100,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
   }
 
   dataReceived(data: Buffer): void {
-    this.#reader?.feedData(data);
+    this.#reader?._feedOwned(data);
   }
 
   eofReceived(): boolean {
