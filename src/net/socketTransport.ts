@@ -101,6 +101,10 @@ export class SocketTransport implements Transport {
   #high = DEFAULT_HIGH_WATER;
   #low = DEFAULT_HIGH_WATER / 4;
   readonly #afterFlush = (): void => this.#onFlushed();
+  /** Every write passes `#afterFlush` (the high-water mark is below Node's). */
+  #flushCallbacks = false;
+  /** The socket's 'drain' event calls `#afterFlush` (attached at the first pause). */
+  #drainListened = false;
   #extra: Partial<Record<"peername" | "sockname", SocketAddress>> = {};
 
   /**
@@ -219,8 +223,13 @@ export class SocketTransport implements Transport {
       return;
     }
     const socket = this.#socket;
-    // A string goes as it is: Node encodes it into the write request, sparing a Buffer.
-    socket.write(data, this.#afterFlush);
+    // A string goes as it is: Node encodes it into the write request, sparing a Buffer. The
+    // flush callback is what resumes a paused protocol at the low-water mark; Node schedules
+    // it after every write, so it is passed only where a pause can need it: to data that queue
+    // behind others, and to every write while the high-water mark is below Node's own (a
+    // pause over Node's mark is ended at the latest by the 'drain' listener).
+    if (this.#flushCallbacks || socket.writableLength > 0) socket.write(data, this.#afterFlush);
+    else socket.write(data);
     if (socket.writableLength > this.#high) this.#maybePauseProtocol();
   }
 
@@ -287,6 +296,7 @@ export class SocketTransport implements Transport {
     }
     this.#high = newHigh;
     this.#low = newLow;
+    this.#flushCallbacks = newHigh < this.#socket.writableHighWaterMark;
     this.#maybePauseProtocol();
   }
 
@@ -306,6 +316,8 @@ export class SocketTransport implements Transport {
   _replaceSocket(socket: Socket): void {
     this.#unlisten(this.#socket);
     this.#socket = socket;
+    this.#drainListened = false;
+    this.#flushCallbacks = this.#high < socket.writableHighWaterMark;
     this.#listen(socket);
     if (this.#started) this.#startReading();
   }
@@ -352,6 +364,7 @@ export class SocketTransport implements Transport {
     socket.off("end", onSocketEnd);
     socket.off("error", onSocketError);
     socket.off("close", onSocketClose);
+    socket.off("drain", this.#afterFlush);
   }
 
   /** @internal Node delivered data. */
@@ -472,8 +485,13 @@ export class SocketTransport implements Transport {
   }
 
   #maybePauseProtocol(): void {
-    if (this.#protocolPaused || this.#socket.writableLength <= this.#high) return;
+    const socket = this.#socket;
+    if (this.#protocolPaused || socket.writableLength <= this.#high) return;
     this.#protocolPaused = true;
+    if (!this.#drainListened) {
+      this.#drainListened = true;
+      socket.on("drain", this.#afterFlush);
+    }
     try {
       this.#protocol.pauseWriting?.();
     } catch (error) {

@@ -5,7 +5,8 @@
  * connection handler as a task.
  *
  * Invariants: tasks in `drain()` are parked on `#drainLot` only while writing is paused and the
- * connection is not lost; `resumeWriting` and `connectionLost` wake them all. `#closed` settles
+ * connection is not lost; `resumeWriting` and `connectionLost` wake them all. The Future
+ * `waitClosed()` awaits is made on the first call (most connections never have one); it settles
  * once, at `connectionLost`, with the error that broke the connection (retrieved at once, so it
  * is never reported as unretrieved: `waitClosed()` still throws it).
  */
@@ -13,6 +14,7 @@
 import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { ParkingLot } from "../core/parkingLot.js";
+import { isPromiseLike } from "../core/validate.js";
 import { ConnectionResetError } from "./errors.js";
 import type { StreamProtocolLike } from "./socketTransport.js";
 import type { StreamReader } from "./streamReader.js";
@@ -30,7 +32,8 @@ export class StreamReaderProtocol implements StreamProtocolLike {
   readonly #loop: EventLoop;
   #reader: StreamReader | null;
   readonly #clientConnected: ClientConnectedCallback | null;
-  #closed: Future<void>;
+  /** What `waitClosed()` awaits, made on its first call. */
+  #closed: Future<void> | null = null;
   #paused = false;
   #connectionLost = false;
   #lostError: Error | null = null;
@@ -45,7 +48,6 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     this.#loop = loop;
     this.#reader = reader;
     this.#clientConnected = clientConnected;
-    this.#closed = createLoopFuture<void>(loop);
   }
 
   /** @internal Whether this is a server-side connection (so `startTls` is server-side). */
@@ -60,7 +62,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     const handler = this.#clientConnected;
     if (handler === null || reader === null) return;
     const writer = new StreamWriter(transport, this, reader, this.#loop);
-    const task = this.#loop.createTask(async () => handler(reader, writer));
+    const task = this.#loop.createTask(() => runHandler(handler, reader, writer));
     task.addDoneCallback(() => {
       if (task.cancelled()) {
         transport.close();
@@ -85,14 +87,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
       else reader.setException(error);
     }
     const closed = this.#closed;
-    if (closed._state === PENDING) {
-      if (error === null) {
-        closed._resolve(undefined);
-      } else {
-        closed._reject(error);
-        closed.exception();
-      }
-    }
+    if (closed !== null) settleClosed(closed, error);
     this.#connectionLost = true;
     this.#lostError = error;
     if (this.#paused) this.#drainLot.unparkAll();
@@ -118,8 +113,12 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     this.#drainLot.unparkAll();
   }
 
-  /** @internal The Future `waitClosed()` awaits. */
+  /** @internal The Future `waitClosed()` awaits (settled once the connection is lost). */
   get _closed(): Future<void> {
+    if (this.#closed === null) {
+      this.#closed = createLoopFuture<void>(this.#loop);
+      if (this.#connectionLost) settleClosed(this.#closed, this.#lostError);
+    }
     return this.#closed;
   }
 
@@ -141,6 +140,26 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     const error = this.#lostError;
     if (error !== null) throw error;
   };
+}
+
+function settleClosed(closed: Future<void>, error: Error | null): void {
+  if (closed._state !== PENDING) return;
+  if (error === null) {
+    closed._resolve(undefined);
+  } else {
+    closed._reject(error);
+    closed.exception();
+  }
+}
+
+/** Runs a connection's handler: a function that returns nothing counts as done. */
+function runHandler(
+  handler: ClientConnectedCallback,
+  reader: StreamReader,
+  writer: StreamWriter,
+): PromiseLike<void> {
+  const result = handler(reader, writer);
+  return isPromiseLike(result) ? result : Promise.resolve();
 }
 
 function rethrow(error: unknown): never {
