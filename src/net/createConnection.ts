@@ -11,7 +11,11 @@ import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction, requireOptions } from "../core/validate.js";
 import { fromNodeError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
-import { SocketTransport, type StreamProtocolLike } from "./socketTransport.js";
+import {
+  holdErrorsForTransport,
+  SocketTransport,
+  type StreamProtocolLike,
+} from "./socketTransport.js";
 import { checkTlsClientOptions, type SSLOption, tlsClient } from "./tls.js";
 import type { Transport } from "./transport.js";
 
@@ -203,10 +207,10 @@ async function connectSocket(
   socket.once("connect", () => {
     if (connected._state === PENDING) connected._resolve(undefined);
   });
-  // Stays attached until the transport takes over, so an error in between is not thrown.
-  socket.on("error", (error) => {
+  const onError = (error: Error): void => {
     if (connected._state === PENDING) connected._reject(connectError(error, allErrors === true));
-  });
+  };
+  socket.on("error", onError);
   try {
     await connected;
   } catch (error) {
@@ -215,6 +219,7 @@ async function connectSocket(
   } finally {
     hold.release();
   }
+  holdErrorsForTransport(socket, onError);
   return socket;
 }
 

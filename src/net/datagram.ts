@@ -23,6 +23,7 @@ import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction, requireOptions } from "../core/validate.js";
 import { fromNodeError, GaiError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
+import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import type { BaseProtocol, DatagramProtocol } from "./protocols.js";
 import { requireReusePort } from "./reusePort.js";
 import type { Data, DatagramTransport, ExtraInfo, SocketAddress } from "./transport.js";
@@ -59,21 +60,6 @@ const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
 type Family = 4 | 6;
 type Address = [host: string, port: number];
-
-const openByLoop = new WeakMap<EventLoop, Set<DatagramEndpointTransport>>();
-
-function endpointsOf(loop: EventLoop): Set<DatagramEndpointTransport> {
-  let open = openByLoop.get(loop);
-  if (open === undefined) {
-    const created = new Set<DatagramEndpointTransport>();
-    open = created;
-    openByLoop.set(loop, created);
-    loop._onClose(() => {
-      for (const transport of [...created]) transport._closeWithLoop();
-    });
-  }
-  return open;
-}
 
 function checkAddress(value: unknown, what: string): Address | null {
   if (value === null || value === undefined) return null;
@@ -277,7 +263,7 @@ function connectSocket(socket: UdpSocket, [host, port]: Address): Promise<void> 
 /**
  * @internal The transport of a UDP endpoint (asyncio's `_SelectorDatagramTransport`).
  */
-export class DatagramEndpointTransport implements DatagramTransport {
+export class DatagramEndpointTransport implements DatagramTransport, LoopResource {
   readonly #loop: EventLoop;
   readonly #socket: UdpSocket;
   #protocol: DatagramProtocol;
@@ -315,7 +301,7 @@ export class DatagramEndpointTransport implements DatagramTransport {
     this.#hold = loop.inFlight(`udp endpoint ${local[0]}:${local[1]}${shown}`, {
       kind: "outside",
     });
-    endpointsOf(loop).add(this);
+    trackOnLoop(loop, this);
     socket.on("message", this.#onMessage);
     socket.on("error", this.#onError);
     loop.callSoon(this.#connectionMade);
@@ -461,7 +447,7 @@ export class DatagramEndpointTransport implements DatagramTransport {
   #closeSocket(): void {
     if (this.#socketClosed) return;
     this.#socketClosed = true;
-    endpointsOf(this.#loop).delete(this);
+    untrackOnLoop(this.#loop, this);
     this.#socket.off("message", this.#onMessage);
     try {
       this.#socket.close();

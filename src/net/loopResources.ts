@@ -5,26 +5,29 @@
  */
 import type { EventLoop } from "../core/loop.js";
 
-const openByLoop = new WeakMap<EventLoop, Set<() => void>>();
+/** Something open on a loop: `_closeWithLoop()` closes it at once. */
+export interface LoopResource {
+  _closeWithLoop(): void;
+}
 
-/**
- * Registers `close` to run if `loop` closes first; returns the function that unregisters it
- * (call it once the resource is closed).
- */
-export function trackOnLoop(loop: EventLoop, close: () => void): () => void {
+const openByLoop = new WeakMap<EventLoop, Set<LoopResource>>();
+
+/** Registers `resource` to be closed if `loop` closes first. */
+export function trackOnLoop(loop: EventLoop, resource: LoopResource): void {
   let open = openByLoop.get(loop);
   if (open === undefined) {
-    const resources = new Set<() => void>();
+    const resources = new Set<LoopResource>();
     open = resources;
     openByLoop.set(loop, resources);
     loop._onClose(() => {
-      for (const closeResource of [...resources]) closeResource();
+      for (const item of [...resources]) item._closeWithLoop();
       resources.clear();
     });
   }
-  const resources = open;
-  resources.add(close);
-  return () => {
-    resources.delete(close);
-  };
+  open.add(resource);
+}
+
+/** Unregisters `resource` (it is closed). */
+export function untrackOnLoop(loop: EventLoop, resource: LoopResource): void {
+  openByLoop.get(loop)?.delete(resource);
 }

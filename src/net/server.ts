@@ -15,7 +15,7 @@ import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { sleep } from "../core/sleep.js";
-import { trackOnLoop } from "./loopResources.js";
+import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import { describeAddress, type SocketTransport, type TransportOwner } from "./socketTransport.js";
 import { TransportSocket, toSocketAddress } from "./transportSocket.js";
 
@@ -46,7 +46,7 @@ export interface ServerSetup {
  * console.log("serving on", server.sockets[0].getsockname());
  * await server.serveForever();
  */
-export class Server implements AsyncDisposable, TransportOwner {
+export class Server implements AsyncDisposable, TransportOwner, LoopResource {
   readonly #loop: EventLoop;
   #listeners: readonly NetServer[] | null;
   readonly #setup: ServerSetup;
@@ -58,7 +58,6 @@ export class Server implements AsyncDisposable, TransportOwner {
   /** Sockets accepted before serving started, handed over when it starts. */
   #pending: Socket[];
   #hold: InFlight | null;
-  readonly #untrack: () => void;
   readonly #onConnection = (socket: Socket): void => {
     if (this.#serving) this.#setup.accept(this, socket);
     else this.#pending.push(socket);
@@ -71,10 +70,7 @@ export class Server implements AsyncDisposable, TransportOwner {
     this.#listeners = setup.listeners;
     this.#pending = setup.accepted;
     this.#hold = loop.inFlight(`server ${this.#describe()}`, { kind: "outside" });
-    this.#untrack = trackOnLoop(loop, () => {
-      this.close();
-      this.abortClients();
-    });
+    trackOnLoop(loop, this);
     for (const listener of setup.listeners) {
       // Take over from the listener that kept the early connections in `accepted`.
       listener.removeAllListeners(setup.connectionEvent);
@@ -156,7 +152,7 @@ export class Server implements AsyncDisposable, TransportOwner {
     this.#pending = [];
     this.#hold?.release();
     this.#hold = null;
-    this.#untrack();
+    untrackOnLoop(this.#loop, this);
     const forever = this.#servingForever;
     if (forever !== null && forever._state === PENDING) {
       forever.cancel();
@@ -195,6 +191,12 @@ export class Server implements AsyncDisposable, TransportOwner {
 
   toString(): string {
     return `<Server sockets=(${this.#describe()})>`;
+  }
+
+  /** @internal The loop closes with the server open: close it and drop its connections. */
+  _closeWithLoop(): void {
+    this.close();
+    this.abortClients();
   }
 
   /** @internal Starts accepting (asyncio's `_start_serving`). */

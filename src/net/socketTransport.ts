@@ -29,10 +29,10 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { describeValue, requireInteger } from "../core/validate.js";
 import { fromNodeError, OSError } from "./errors.js";
-import { trackOnLoop } from "./loopResources.js";
+import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import type { BaseProtocol } from "./protocols.js";
 import type { Data, ExtraInfo, SocketAddress, Transport } from "./transport.js";
-import { TransportSocket, toSocketAddress } from "./transportSocket.js";
+import { TransportSocket } from "./transportSocket.js";
 
 /** Writes after the connection was lost that are dropped quietly before a warning. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
@@ -68,6 +68,19 @@ export interface SocketTransportOptions {
 const transportOf = Symbol("asyncio-ts transport");
 type DrivenSocket = Socket & { [transportOf]?: SocketTransport };
 
+/** Keeps a socket's errors from being thrown until its transport listens (see below). */
+function ignoreErrorUntilDriven(): void {}
+
+/**
+ * Swaps `listener`, which waited for a connect or a handshake, for one that keeps nothing
+ * alive: the socket's errors must not be thrown (an 'error' event nobody listens to is) until
+ * a transport takes the socket over, which reads what happened meanwhile from `socket.errored`.
+ */
+export function holdErrorsForTransport(socket: Socket, listener: (error: Error) => void): void {
+  socket.on("error", ignoreErrorUntilDriven);
+  socket.off("error", listener);
+}
+
 /** Checks that `data` is what `write()` takes: a `Uint8Array` or a string (sent as UTF-8). */
 function requireData(data: unknown, method: string): asserts data is Data {
   if (typeof data !== "string" && !(data instanceof Uint8Array)) {
@@ -78,14 +91,13 @@ function requireData(data: unknown, method: string): asserts data is Data {
 }
 
 /** @internal A stream connection driven for a protocol (see the file comment). */
-export class SocketTransport implements Transport {
+export class SocketTransport implements Transport, LoopResource {
   readonly #loop: EventLoop;
   #socket: DrivenSocket;
   #protocol: StreamProtocolLike;
   readonly #server: TransportOwner | null;
   readonly #path: string | null;
   readonly #hold: InFlight;
-  readonly #untrack: () => void;
   #started = false;
   #closing = false;
   /** Reading paused by `pauseReading()`. */
@@ -105,7 +117,8 @@ export class SocketTransport implements Transport {
   #flushCallbacks = false;
   /** The socket's 'drain' event calls `#afterFlush` (attached at the first pause). */
   #drainListened = false;
-  #extra: Partial<Record<"peername" | "sockname", SocketAddress>> = {};
+  readonly #peername: SocketAddress;
+  readonly #sockname: SocketAddress;
 
   /**
    * Takes over `socket` (connected, flowing not started) for `protocol`. `connectionMade` is
@@ -122,15 +135,22 @@ export class SocketTransport implements Transport {
     this.#protocol = protocol;
     this.#server = options.server ?? null;
     this.#path = options.path ?? null;
-    this.#extra = { peername: this.#peername(), sockname: this.#sockname() };
-    this.#hold = loop.inFlight(`connection ${describeAddress(this.#extra.peername)}`, {
+    this.#peername = this.#path ?? peernameOf(socket);
+    this.#sockname = this.#path ?? socknameOf(socket);
+    this.#hold = loop.inFlight(`connection ${describeAddress(this.#peername)}`, {
       kind: "outside",
     });
-    this.#untrack = trackOnLoop(loop, () => this.abort());
+    trackOnLoop(loop, this);
     this.#server?._attach(this);
     if (this.#path === null && !socket.destroyed) socket.setNoDelay(true);
     this.#listen(socket);
     loop.callSoon(connectionMadeOf, this);
+    this.#catchUp(socket);
+  }
+
+  /** @internal The loop closes with the connection open: abort it. */
+  _closeWithLoop(): void {
+    this.abort();
   }
 
   /** @internal The loop the transport runs on. */
@@ -153,8 +173,9 @@ export class SocketTransport implements Transport {
     const socket = this.#socket;
     switch (name) {
       case "peername":
+        return this.#peername === "" ? defaultValue : this.#peername;
       case "sockname":
-        return this.#extra[name] ?? defaultValue;
+        return this.#sockname === "" ? defaultValue : this.#sockname;
       case "socket":
         return new TransportSocket({ kind: "stream", socket, path: this.#path });
     }
@@ -302,7 +323,7 @@ export class SocketTransport implements Transport {
 
   toString(): string {
     const state = this.#lostCalled ? "closed" : this.#closing ? "closing" : "open";
-    const info = [`SocketTransport ${state}`, `peer=${describeAddress(this.#extra.peername)}`];
+    const info = [`SocketTransport ${state}`, `peer=${describeAddress(this.#peername)}`];
     if (!this.#closing) info.push(this.#paused ? "read=paused" : "read=polling");
     const size = this.#socket.writableLength;
     if (size > 0) info.push(`write=<bufsize=${size}>`);
@@ -320,6 +341,7 @@ export class SocketTransport implements Transport {
     this.#flushCallbacks = this.#high < socket.writableHighWaterMark;
     this.#listen(socket);
     if (this.#started) this.#startReading();
+    this.#catchUp(socket);
   }
 
   /** @internal Stops driving the socket, leaving it open (asyncio's transport detach). */
@@ -356,6 +378,13 @@ export class SocketTransport implements Transport {
     socket[transportOf] = this;
     socket.on("error", onSocketError);
     socket.on("close", onSocketClose);
+    socket.off("error", ignoreErrorUntilDriven);
+  }
+
+  /** Takes in what happened to `socket` before this transport listened to it. */
+  #catchUp(socket: Socket): void {
+    if (socket.errored !== null) this._onError(socket.errored);
+    if (socket.closed) this._onClose();
   }
 
   #unlisten(socket: DrivenSocket): void {
@@ -454,7 +483,7 @@ export class SocketTransport implements Transport {
   #release(): void {
     this.#lostCalled = true;
     this.#hold.release();
-    this.#untrack();
+    untrackOnLoop(this.#loop, this);
     this.#server?._detach(this);
   }
 
@@ -517,24 +546,6 @@ export class SocketTransport implements Transport {
       protocol: this.#protocol,
     });
   }
-
-  #peername(): SocketAddress {
-    if (this.#path !== null) return this.#path;
-    const { remoteAddress, remotePort } = this.#socket;
-    return remoteAddress === undefined || remotePort === undefined
-      ? ""
-      : [remoteAddress, remotePort];
-  }
-
-  #sockname(): SocketAddress {
-    if (this.#path !== null) return this.#path;
-    const { localAddress, localPort } = this.#socket;
-    return toSocketAddress(
-      localAddress === undefined || localPort === undefined
-        ? null
-        : { address: localAddress, port: localPort, family: "" },
-    );
-  }
 }
 
 function connectionMadeOf(transport: SocketTransport): void {
@@ -559,6 +570,16 @@ function onSocketError(this: DrivenSocket, error: Error): void {
 
 function onSocketClose(this: DrivenSocket): void {
   this[transportOf]?._onClose();
+}
+
+function peernameOf(socket: Socket): SocketAddress {
+  const { remoteAddress, remotePort } = socket;
+  return remoteAddress === undefined || remotePort === undefined ? "" : [remoteAddress, remotePort];
+}
+
+function socknameOf(socket: Socket): SocketAddress {
+  const { localAddress, localPort } = socket;
+  return localAddress === undefined || localPort === undefined ? "" : [localAddress, localPort];
 }
 
 /** `host:port`, `[v6]:port`, or a Unix path, for holds and `toString()`. */

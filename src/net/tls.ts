@@ -11,6 +11,7 @@ import type { EventLoop } from "../core/loop.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue } from "../core/validate.js";
 import { ConnectionAbortedError, fromNodeError } from "./errors.js";
+import { holdErrorsForTransport } from "./socketTransport.js";
 
 /**
  * The `ssl` option: `true` for Node's defaults (system trust store, certificate and host name
@@ -110,9 +111,10 @@ export async function handshake(
   secure.once(event, () => {
     if (done._state === PENDING) done._resolve(undefined);
   });
-  secure.on("error", (error) => {
+  const onError = (error: Error): void => {
     if (done._state === PENDING) done._reject(fromNodeError(error));
-  });
+  };
+  secure.on("error", onError);
   const timer = loop.callLater(timeout, () => {
     if (done._state !== PENDING) return;
     done._reject(
@@ -130,6 +132,7 @@ export async function handshake(
     timer.cancel();
     hold.release();
   }
+  holdErrorsForTransport(secure, onError);
   return secure;
 }
 
