@@ -278,7 +278,9 @@ function handleCounts(): { tcp: number; servers: number; fds: number } {
   };
 }
 
-test("10,000 connections opened and closed in batches leave no handle behind", T, async () => {
+test("10,000 connections opened and closed in batches leave no handle behind", {
+  timeout: 60_000,
+}, async () => {
   const before = handleCounts();
   const started = Date.now();
   let served = 0;
@@ -296,6 +298,7 @@ test("10,000 connections opened and closed in batches leave no handle behind", T
     const port = portOf(server);
     const one = async () => {
       const [reader, writer] = await asyncio.openConnection("127.0.0.1", port);
+      // The server closes first: this end reads end of file, so each was served.
       await reader.read();
       writer.close();
       await writer.waitClosed();
@@ -311,7 +314,9 @@ test("10,000 connections opened and closed in batches leave no handle behind", T
   // Node closes a handle a turn after its 'close': let it.
   await new Promise((resolve) => setImmediate(resolve));
   const after = handleCounts();
-  assert.ok(elapsed < 15_000, `took ${elapsed} ms`);
+  // About 5 s on an idle 2-core machine (twice as long as bare Node sockets), up to three
+  // times that when the machine is busy: a loose bound against a slowdown, not a benchmark.
+  assert.ok(elapsed < 40_000, `took ${elapsed} ms`);
   assert.equal(after.tcp, before.tcp);
   assert.equal(after.servers, before.servers);
   assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} -> ${after.fds}`);
