@@ -232,8 +232,10 @@ test("waitClosed after close ends, and again at once", T, () =>
     assert.equal(writer.isClosing(), false);
     writer.close();
     assert.equal(writer.isClosing(), true);
+    writer.close();
     await writer.waitClosed();
     await writer.waitClosed();
+    writer.close();
   }),
 );
 

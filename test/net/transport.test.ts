@@ -624,6 +624,26 @@ test("createConnection cancelled while connecting leaves no socket or hold", T, 
   }),
 );
 
+// Our own: cancelled in the same tick it was called, createConnection starts nothing.
+test("createConnection cancelled at once opens no socket", T, () =>
+  asyncio.run(async () => {
+    const loop = asyncio.getRunningLoop();
+    const srv = await recordingServer();
+    await using _server = srv.server;
+    const task = asyncio.createTask(() =>
+      loop.createConnection(() => new Recorder(), "127.0.0.1", srv.port),
+    );
+    task.cancel();
+    assert.ok((await rejection(task)) instanceof asyncio.CancelledError);
+    await asyncio.sleep(0.02);
+    assert.equal(srv.protocols.length, 0);
+    assert.deepEqual(
+      loop.statistics().inFlight.map((hold) => hold.description),
+      [`server 127.0.0.1:${srv.port}`],
+    );
+  }),
+);
+
 // Our own: an open connection holds the loop ("outside"), released once lost.
 test("loop.statistics() lists a hold per open connection and none after", T, () =>
   asyncio.run(async () => {
