@@ -3,6 +3,7 @@
  * transport, with `drain()` for back-pressure.
  */
 import { inspectAsToString } from "../core/display.js";
+import { createLoopFuture, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { sleep } from "../core/sleep.js";
 import { requireOptions } from "../core/validate.js";
@@ -121,7 +122,19 @@ export class StreamWriter implements AsyncDisposable {
       if (error !== null) throw error;
     }
     // Let connectionLost() run first, so write(); drain() in a loop sees a lost connection.
-    if (this.#transport.isClosing()) await sleep(0);
+    if (this.#transport.isClosing()) {
+      await sleep(0);
+      // asyncio calls connectionLost() one iteration after close() of an empty buffer; Node
+      // reports the socket closed a few turns later: wait for it (bounded: nothing to flush).
+      const closed = this.#protocol._closed;
+      if (closed._state === PENDING && this.#transport.getWriteBufferSize() === 0) {
+        const lost = createLoopFuture<void>(this.#loop);
+        closed.addDoneCallback(() => {
+          if (lost._state === PENDING) lost._resolve(undefined);
+        });
+        await lost;
+      }
+    }
     await this.#protocol._drainHelper();
   }
 
