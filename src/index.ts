@@ -123,7 +123,11 @@ export {
   SOCK_RAW,
   SOCK_STREAM,
 } from "./net/dns.js";
-export type { OSErrorOptions } from "./net/errors.js";
+export type {
+  OSErrorOptions,
+  SSLCertVerificationErrorOptions,
+  SSLErrorOptions,
+} from "./net/errors.js";
 export {
   BrokenPipeError,
   ConnectionAbortedError,
@@ -134,6 +138,8 @@ export {
   IncompleteReadError,
   LimitOverrunError,
   OSError,
+  SSLCertVerificationError,
+  SSLError,
 } from "./net/errors.js";
 export type { AddressFamily } from "./net/family.js";
 export type { StreamProtocol } from "./net/protocols.js";
