@@ -24,13 +24,14 @@
  */
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import { RuntimeError } from "../core/errors.js";
+import { RuntimeError, TimeoutError } from "../core/errors.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { describeValue, requireInteger } from "../core/validate.js";
-import { fromNodeError, OSError } from "./errors.js";
+import { fromTlsError, OSError } from "./errors.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import type { BaseProtocol } from "./protocols.js";
+import { shutdownTimeoutOf } from "./tls.js";
 import type { Data, ExtraInfo, SocketAddress, Transport } from "./transport.js";
 import { TransportSocket } from "./transportSocket.js";
 
@@ -119,6 +120,8 @@ export class SocketTransport implements Transport, LoopResource {
   #drainListened = false;
   readonly #peername: SocketAddress;
   readonly #sockname: SocketAddress;
+  /** Over TLS, the timer that aborts a close which does not flush in time. */
+  #shutdownTimer: { cancel(): void } | null = null;
 
   /**
    * Takes over `socket` (connected, flowing not started) for `protocol`. `connectionMade` is
@@ -292,6 +295,15 @@ export class SocketTransport implements Transport, LoopResource {
     if (this.#started) socket.pause();
     // Flush what is buffered, then close; `connectionLost(null)` follows the 'close' event.
     socket.destroySoon();
+    // Over TLS the flush (and close_notify) may wait on a peer that does not read: past
+    // `sslShutdownTimeout` the connection is aborted, as asyncio's SSL protocol does.
+    const timeout = shutdownTimeoutOf(socket);
+    if (timeout !== null && !socket.destroyed && !this.#loop.isClosed()) {
+      this.#shutdownTimer = this.#loop.callLater(timeout, () => {
+        this.#shutdownTimer = null;
+        this.#forceClose(new TimeoutError("SSL shutdown timed out"));
+      });
+    }
   }
 
   abort(): void {
@@ -450,12 +462,16 @@ export class SocketTransport implements Transport, LoopResource {
     if (!keepOpen) this.close();
   }
 
-  /** @internal The socket failed (Node closes it next). */
+  /**
+   * @internal The socket failed. Node closes a plain socket next, but not a TLS one that
+   * received a bad record: the error is fatal either way, so the socket is destroyed here.
+   */
   _onError(error: Error): void {
-    this.#error ??= fromNodeError(error) as Error;
+    this.#error ??= fromTlsError(error) as Error;
     // asyncio's `_force_close`: no more reads, and writes are dropped from now on.
     this.#closing = true;
     this.#connLost++;
+    if (!this.#socket.destroyed) this.#socket.destroy();
   }
 
   /** @internal The socket is closed: the connection is lost. */
@@ -482,6 +498,8 @@ export class SocketTransport implements Transport, LoopResource {
 
   #release(): void {
     this.#lostCalled = true;
+    this.#shutdownTimer?.cancel();
+    this.#shutdownTimer = null;
     this.#hold.release();
     untrackOnLoop(this.#loop, this);
     this.#server?._detach(this);

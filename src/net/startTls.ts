@@ -73,6 +73,9 @@ export async function startTls(
     throw error;
   }
   transport.setProtocol(protocol as BaseProtocol<never>);
+  // asyncio's start_tls hands back a new transport, which reads: reading paused on the plain
+  // connection (bytes then wait in its buffer, and the handshake reads them) does not carry over.
+  transport.resumeReading();
   return transport;
 }
 

@@ -10,7 +10,7 @@ import { requireOptions } from "../core/validate.js";
 import { startTls } from "./startTls.js";
 import type { StreamReader } from "./streamReader.js";
 import type { StreamReaderProtocol } from "./streamReaderProtocol.js";
-import type { SSLOption } from "./tls.js";
+import type { SSLOption, SSLServerOption } from "./tls.js";
 import type { Data, ExtraInfo, Transport } from "./transport.js";
 
 /** Options of `StreamWriter.startTls()`. */
@@ -140,12 +140,14 @@ export class StreamWriter implements AsyncDisposable {
 
   /**
    * Upgrades the connection to TLS (STARTTLS): client side for a connection from
-   * `openConnection()`, server side in a `startServer()` handler.
+   * `openConnection()` (`ssl`: `true`, Node's TLS options or a `tls.SecureContext`), server
+   * side in a `startServer()` handler (`ssl`: TLS options with `key` and `cert`, or a
+   * `tls.SecureContext`). Data that arrived in plain text before stay in the reader.
    *
    * @throws ConnectionAbortedError when the handshake times out; the TLS errors of a failed
    *   handshake.
    */
-  async startTls(ssl: SSLOption, options: StartTlsOptions = {}): Promise<void> {
+  async startTls(ssl: SSLOption | SSLServerOption, options: StartTlsOptions = {}): Promise<void> {
     requireOptions(options, "startTls() options");
     await this.drain();
     this.#transport = await startTls(this.#loop, this.#transport, this.#protocol, ssl, {

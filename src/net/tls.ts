@@ -10,7 +10,7 @@ import { createLoopFuture, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue } from "../core/validate.js";
-import { ConnectionAbortedError, fromNodeError } from "./errors.js";
+import { ConnectionAbortedError, ConnectionResetError, fromTlsError } from "./errors.js";
 import { holdErrorsForTransport } from "./socketTransport.js";
 
 /**
@@ -22,11 +22,48 @@ export type SSLOption = true | tls.SecureContext | tls.ConnectionOptions;
 /** asyncio's default TLS handshake timeout, in seconds. */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
 
+/** asyncio's default TLS shutdown timeout, in seconds. */
+export const SSL_SHUTDOWN_TIMEOUT = 30;
+
+/** The shutdown timeout of each secured socket, read by the transport's `close()`. */
+const shutdownTimeouts = new WeakMap<tls.TLSSocket, number>();
+
+/**
+ * @internal Seconds a close of `socket` may take to flush before the connection is aborted:
+ * its `sslShutdownTimeout` for a socket secured here, null for a plain one.
+ */
+export function shutdownTimeoutOf(socket: Socket): number | null {
+  return socket instanceof tls.TLSSocket
+    ? (shutdownTimeouts.get(socket) ?? SSL_SHUTDOWN_TIMEOUT)
+    : null;
+}
+
+/** Checks `sslHandshakeTimeout` and `sslShutdownTimeout` (given with `ssl`) as asyncio does. */
+function checkTimeouts(options: {
+  readonly sslHandshakeTimeout?: number | null;
+  readonly sslShutdownTimeout?: number | null;
+}): { handshakeTimeout: number; shutdownTimeout: number } {
+  const handshakeTimeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
+  if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
+    throw new RangeError(
+      `ssl_handshake_timeout should be a positive number, got ${describeValue(handshakeTimeout)}`,
+    );
+  }
+  const shutdownTimeout = options.sslShutdownTimeout ?? SSL_SHUTDOWN_TIMEOUT;
+  if (typeof shutdownTimeout !== "number" || !(shutdownTimeout > 0)) {
+    throw new RangeError(
+      `ssl_shutdown_timeout should be a positive number, got ${describeValue(shutdownTimeout)}`,
+    );
+  }
+  return { handshakeTimeout, shutdownTimeout };
+}
+
 /** @internal The checked TLS settings of a client connection. */
 export interface TlsClientSettings {
   readonly ssl: SSLOption;
   readonly serverHostname: string | null;
   readonly handshakeTimeout: number;
+  readonly shutdownTimeout: number;
 }
 
 interface TlsClientOptionBag {
@@ -67,13 +104,7 @@ export function checkTlsClientOptions(
   if (serverHostname === null && host === null) {
     throw new RangeError("You must set server_hostname when using ssl without a host");
   }
-  const handshakeTimeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
-    throw new RangeError(
-      `ssl_handshake_timeout should be a positive number, got ${describeValue(handshakeTimeout)}`,
-    );
-  }
-  return { ssl, serverHostname: serverHostname ?? host, handshakeTimeout };
+  return { ssl, serverHostname: serverHostname ?? host, ...checkTimeouts(options) };
 }
 
 /** Runs a client handshake over `socket`; the secured socket once it succeeded. */
@@ -95,7 +126,7 @@ export async function tlsClient(
       checkServerIdentity: (host, cert) => tls.checkServerIdentity(serverHostname ?? host, cert),
     }),
   );
-  return handshake(loop, secure, "secureConnect", settings.handshakeTimeout, serverHostname);
+  return handshake(loop, secure, "secureConnect", settings, serverHostname);
 }
 
 /** Waits for `event` (the end of the handshake) on `secure`, within `timeout` seconds. */
@@ -103,18 +134,25 @@ export async function handshake(
   loop: EventLoop,
   secure: tls.TLSSocket,
   event: "secureConnect" | "secure",
-  timeout: number,
+  timeouts: { readonly handshakeTimeout: number; readonly shutdownTimeout: number },
   peer: string | null,
 ): Promise<tls.TLSSocket> {
+  const timeout = timeouts.handshakeTimeout;
+  shutdownTimeouts.set(secure, timeouts.shutdownTimeout);
   const hold = loop.inFlight(`TLS handshake${peer === null ? "" : ` with ${peer}`}`);
   const done = createLoopFuture<void>(loop);
   secure.once(event, () => {
     if (done._state === PENDING) done._resolve(undefined);
   });
   const onError = (error: Error): void => {
-    if (done._state === PENDING) done._reject(fromNodeError(error));
+    if (done._state === PENDING) done._reject(fromTlsError(error));
+  };
+  const onClose = (): void => {
+    if (done._state !== PENDING) return;
+    done._reject(new ConnectionResetError("Connection lost before the TLS handshake was complete"));
   };
   secure.on("error", onError);
+  secure.once("close", onClose);
   const timer = loop.callLater(timeout, () => {
     if (done._state !== PENDING) return;
     done._reject(
@@ -131,6 +169,7 @@ export async function handshake(
   } finally {
     timer.cancel();
     hold.release();
+    secure.off("close", onClose);
   }
   holdErrorsForTransport(secure, onError);
   return secure;
@@ -155,6 +194,7 @@ export interface TlsServerSettings {
   readonly context: tls.SecureContext;
   readonly options: tls.TlsOptions;
   readonly handshakeTimeout: number;
+  readonly shutdownTimeout: number;
 }
 
 interface TlsServerOptionBag {
@@ -183,14 +223,9 @@ export function checkTlsServerOptions(
       `${method} ssl must be TLS options or a tls.SecureContext, got ${describeValue(ssl)}`,
     );
   }
-  const handshakeTimeout = options.sslHandshakeTimeout ?? SSL_HANDSHAKE_TIMEOUT;
-  if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
-    throw new RangeError(
-      `ssl_handshake_timeout should be a positive number, got ${describeValue(handshakeTimeout)}`,
-    );
-  }
-  if (isSecureContext(ssl)) return { context: ssl, options: {}, handshakeTimeout };
-  return { context: tls.createSecureContext(ssl), options: ssl, handshakeTimeout };
+  const timeouts = checkTimeouts(options);
+  if (isSecureContext(ssl)) return { context: ssl, options: {}, ...timeouts };
+  return { context: tls.createSecureContext(ssl), options: ssl, ...timeouts };
 }
 
 /** Runs a server handshake over an accepted `socket`; the secured socket once it succeeded. */
@@ -208,5 +243,5 @@ export async function tlsServer(
         secureContext: settings.context,
       }),
   );
-  return handshake(loop, secure, "secure", settings.handshakeTimeout, null);
+  return handshake(loop, secure, "secure", settings, null);
 }
