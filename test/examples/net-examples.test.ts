@@ -3,7 +3,8 @@
  *
  * The notes' server and client are two programs; here the server runs in this process on a
  * free port (its lines captured) and the client runs as a program of its own against it, as a
- * reader would run them in two terminals.
+ * reader would run them in two terminals. The TLS echo makes its certificate with the `openssl`
+ * command.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as asyncio from "asyncio-ts";
 import * as echo100 from "../../examples/echo-100-clientes.js";
+import * as echoTls from "../../examples/echo-tls.js";
 import * as multiCore from "../../examples/servidor-multi-core.js";
 import { handleClient } from "../../examples/servidor-tcp.js";
 import { captureLog } from "../helpers.js";
@@ -81,5 +83,21 @@ describe("servidor-multi-core", () => {
         error instanceof asyncio.RuntimeError &&
         /reusePort needs Node\.js 22\.12\+ or 23\.1\+/.test(error.message),
     );
+  });
+});
+
+describe("echo-tls", () => {
+  test("three TLS clients at once, each answered in upper case, printed in client order", async () => {
+    const lines = await captureLog(() => asyncio.run(echoTls.main));
+    assert.deepEqual(lines, [
+      "Serving TLS on 127.0.0.1",
+      'Client 1 sent: "hello from client 1"',
+      'Client 1 received: "HELLO FROM CLIENT 1" (certificate for localhost)',
+      'Client 2 sent: "hello from client 2"',
+      'Client 2 received: "HELLO FROM CLIENT 2" (certificate for localhost)',
+      'Client 3 sent: "hello from client 3"',
+      'Client 3 received: "HELLO FROM CLIENT 3" (certificate for localhost)',
+      "Server closed",
+    ]);
   });
 });
