@@ -43,7 +43,7 @@ async function client(n: number, port: number, ca: string): Promise<string[]> {
 export async function main(): Promise<void> {
   const { ca, cert, key } = makeCertificate();
   const server = await asyncio.startServer(handleEcho, "127.0.0.1", 0, { ssl: { key, cert } });
-  const [, port] = server.sockets[0]?.getsockname() as [string, number];
+  const [, port] = (server.sockets[0] as asyncio.TransportSocket).getsockname() as [string, number];
   console.log("Serving TLS on 127.0.0.1");
 
   const results = await asyncio.gather(
