@@ -214,6 +214,14 @@ export class StreamReader {
    */
   async readline(): Promise<Buffer> {
     if (this.#exception !== null) throw this.#exception;
+    // The common case: a whole line (within the limit) is buffered. The search may run past
+    // `#end` into unused room; a match there means none before it.
+    const at = this.#storage.indexOf(0x0a, this.#start);
+    if (at !== -1 && at < this.#end && at - this.#start <= this.#limit) {
+      const line = this.#take(at + 1 - this.#start);
+      this.#maybeResumeTransport();
+      return line;
+    }
     const scan = { offset: 0 };
     for (;;) {
       let line: Buffer | null;
@@ -283,19 +291,7 @@ export class StreamReader {
     const maxLength = separators[separators.length - 1]?.length ?? 1;
     const length = this.#length;
     if (length - scan.offset >= minLength) {
-      const view = this.#storage.subarray(this.#start, this.#end);
-      let matchStart = -1;
-      let matchEnd = -1;
-      for (const sep of separators) {
-        const at = view.indexOf(sep, scan.offset);
-        if (at !== -1) {
-          const end = at + sep.length;
-          if (matchEnd === -1 || end < matchEnd) {
-            matchEnd = end;
-            matchStart = at;
-          }
-        }
-      }
+      const [matchStart, matchEnd] = this.#find(separators, scan.offset);
       if (matchEnd !== -1) {
         if (matchStart > this.#limit) {
           throw new LimitOverrunError(
@@ -318,6 +314,29 @@ export class StreamReader {
     // A complete separator may have come with the last chunk: look before giving up.
     if (this.#eof) throw new IncompleteReadError(this.#take(this.#length), null);
     return null;
+  }
+
+  /**
+   * Where the separator that ends first lies in the buffer, searching from `offset`: its
+   * `[start, end)` from the start of the buffer, or `[-1, -1]`.
+   */
+  #find(separators: readonly Uint8Array[], offset: number): [number, number] {
+    if (separators === NEWLINE) {
+      // One byte: search the storage itself; a match past `#end` (in unused room) is none.
+      const at = this.#storage.indexOf(0x0a, this.#start + offset) - this.#start;
+      return at >= 0 && at < this.#length ? [at, at + 1] : [-1, -1];
+    }
+    const view = this.#storage.subarray(this.#start, this.#end);
+    let matchStart = -1;
+    let matchEnd = -1;
+    for (const sep of separators) {
+      const at = view.indexOf(sep, offset);
+      if (at !== -1 && (matchEnd === -1 || at + sep.length < matchEnd)) {
+        matchStart = at;
+        matchEnd = at + sep.length;
+      }
+    }
+    return [matchStart, matchEnd];
   }
 
   /**

@@ -13,6 +13,9 @@ import type { StreamReaderProtocol } from "./streamReaderProtocol.js";
 import type { SSLOption, SSLServerOption } from "./tls.js";
 import type { Data, ExtraInfo, Transport } from "./transport.js";
 
+/** What `drain()` returns when there is nothing to wait for. */
+const DRAINED: Promise<void> = Promise.resolve();
+
 /** Options of `StreamWriter.startTls()`. */
 export interface StartTlsOptions {
   /** The name the peer's certificate must match (client side; default: the host connected to). */
@@ -115,25 +118,30 @@ export class StreamWriter implements AsyncDisposable {
    *
    * @throws the reader's error, or `ConnectionResetError` once the connection is lost.
    */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
     const reader = this.#reader;
     if (reader !== null) {
       const error = reader.exception();
-      if (error !== null) throw error;
+      if (error !== null) return Promise.reject(error);
     }
-    // Let connectionLost() run first, so write(); drain() in a loop sees a lost connection.
-    if (this.#transport.isClosing()) {
-      await sleep(0);
-      // asyncio calls connectionLost() one iteration after close() of an empty buffer; Node
-      // reports the socket closed a few turns later: wait for it (bounded: nothing to flush).
-      const closed = this.#protocol._closed;
-      if (closed._state === PENDING && this.#transport.getWriteBufferSize() === 0) {
-        const lost = createLoopFuture<void>(this.#loop);
-        closed.addDoneCallback(() => {
-          if (lost._state === PENDING) lost._resolve(undefined);
-        });
-        await lost;
-      }
+    if (this.#transport.isClosing()) return this.#drainClosing();
+    // The common case, nothing to wait for, costs no async frame.
+    return this.#protocol._drainHelper() ?? DRAINED;
+  }
+
+  /** `drain()` on a closing connection: let `connectionLost()` run first, then drain. */
+  async #drainClosing(): Promise<void> {
+    // So that write(); drain() in a loop sees a lost connection.
+    await sleep(0);
+    // asyncio calls connectionLost() one iteration after close() of an empty buffer; Node
+    // reports the socket closed a few turns later: wait for it (bounded: nothing to flush).
+    const closed = this.#protocol._closed;
+    if (closed._state === PENDING && this.#transport.getWriteBufferSize() === 0) {
+      const lost = createLoopFuture<void>(this.#loop);
+      closed.addDoneCallback(() => {
+        if (lost._state === PENDING) lost._resolve(undefined);
+      });
+      await lost;
     }
     await this.#protocol._drainHelper();
   }
