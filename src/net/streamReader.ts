@@ -9,9 +9,11 @@
  * paused once the buffer holds more than twice the limit and resumed once it is back to the
  * limit or below, or when a task waits for data.
  *
- * Buffer: the bytes buffered are `#storage[#start, #end)`. A chunk a transport hands over
- * (`_feedOwned`, a Buffer nobody else holds) becomes the storage itself when the buffer is
- * empty, without a copy; data fed by a program are copied. Reads return a view of the storage
+ * Buffer: the bytes buffered are `#storage[#start, #end)` followed by the chunks of `#queue`.
+ * A chunk a transport hands over (`_feedOwned`, a Buffer nobody else holds) becomes the storage
+ * itself when the buffer is empty, and waits in the queue otherwise, without a copy; it is
+ * copied into the storage only when a read needs bytes of several chunks side by side (a
+ * line, `readexactly`). Data fed by a program are copied. Reads return a view of the storage
  * when it takes at least half of it (the bulk and one-line-per-packet cases: no copy), a copy
  * otherwise (so a short line kept by the program does not keep a large chunk alive). Once a
  * view was handed out (`#lent`), the bytes before `#end` are never written again: new data go
@@ -74,6 +76,10 @@ export class StreamReader {
   #storage: Buffer = EMPTY;
   #start = 0;
   #end = 0;
+  /** Chunks received after the storage's bytes, not copied yet (null: none). */
+  #queue: Buffer[] | null = null;
+  /** How many bytes `#queue` holds. */
+  #queued = 0;
   /** A view of `#storage` was handed out: its bytes before `#end` must stay as they are. */
   #lent = false;
   #eof = false;
@@ -100,7 +106,7 @@ export class StreamReader {
   }
 
   get #length(): number {
-    return this.#end - this.#start;
+    return this.#end - this.#start + this.#queued;
   }
 
   /** The error set with `setException()`, or `null`. */
@@ -131,7 +137,8 @@ export class StreamReader {
     if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
     const bytes = toBytes(data);
     if (bytes.length === 0) return;
-    this.#append(bytes);
+    if (this.#queued > 0) this.#enqueue(Buffer.from(bytes));
+    else this.#append(bytes);
     this.#fed();
   }
 
@@ -142,13 +149,13 @@ export class StreamReader {
   _feedOwned(chunk: Buffer): void {
     if (this.#eof) throw new RuntimeError("feedData() after feedEof()");
     if (chunk.length === 0) return;
-    if (this.#start === this.#end) {
+    if (this.#start === this.#end && this.#queued === 0) {
       this.#storage = chunk;
       this.#start = 0;
       this.#end = chunk.length;
       this.#lent = false;
     } else {
-      this.#append(chunk);
+      this.#enqueue(chunk);
     }
     this.#fed();
   }
@@ -200,7 +207,9 @@ export class StreamReader {
       return Buffer.concat(blocks);
     }
     if (this.#length === 0 && !this.#eof) await this.#waitForData("read");
-    const data = this.#take(Math.min(n, this.#length));
+    const size = Math.min(n, this.#length);
+    if (size > this.#end - this.#start) this.#coalesce();
+    const data = this.#take(size);
     this.#maybeResumeTransport();
     return data;
   }
@@ -287,6 +296,7 @@ export class StreamReader {
    *   emptied into `partial`); LimitOverrunError past the limit.
    */
   #scan(separators: readonly Uint8Array[], scan: { offset: number }): Buffer | null {
+    this.#coalesce();
     const minLength = separators[0]?.length ?? 1;
     const maxLength = separators[separators.length - 1]?.length ?? 1;
     const length = this.#length;
@@ -354,9 +364,13 @@ export class StreamReader {
     if (this.#exception !== null) throw this.#exception;
     if (n === 0) return Buffer.alloc(0);
     while (this.#length < n) {
-      if (this.#eof) throw new IncompleteReadError(this.#take(this.#length), n);
+      if (this.#eof) {
+        this.#coalesce();
+        throw new IncompleteReadError(this.#take(this.#length), n);
+      }
       await this.#waitForData("readexactly");
     }
+    if (n > this.#end - this.#start) this.#coalesce();
     const data = this.#take(n);
     this.#maybeResumeTransport();
     return data;
@@ -427,8 +441,25 @@ export class StreamReader {
     }
   }
 
+  /** Puts a chunk behind the buffered bytes, without a copy. */
+  #enqueue(chunk: Buffer): void {
+    if (this.#queue === null) this.#queue = [chunk];
+    else this.#queue.push(chunk);
+    this.#queued += chunk.length;
+  }
+
+  /** Copies the queued chunks into the storage, so that all buffered bytes are side by side. */
+  #coalesce(): void {
+    const queue = this.#queue;
+    if (queue === null) return;
+    this.#queue = null;
+    this.#queued = 0;
+    for (const chunk of queue) this.#append(chunk);
+  }
+
+  /** Copies `bytes` into the storage, after its bytes (the queue must be empty). */
   #append(bytes: Uint8Array): void {
-    const length = this.#length;
+    const length = this.#end - this.#start;
     if (this.#end + bytes.length > this.#storage.length) {
       if (!this.#lent && length + bytes.length <= this.#storage.length / 2) {
         // Room enough once the consumed bytes are dropped: compact in place.
@@ -463,7 +494,16 @@ export class StreamReader {
 
   #drop(n: number): void {
     this.#start += n;
-    if (this.#start === this.#end) {
+    if (this.#start === this.#end && this.#queue !== null) {
+      // The next chunk received becomes the storage.
+      const next = this.#queue.shift() as Buffer;
+      if (this.#queue.length === 0) this.#queue = null;
+      this.#queued -= next.length;
+      this.#storage = next;
+      this.#start = 0;
+      this.#end = next.length;
+      this.#lent = false;
+    } else if (this.#start === this.#end) {
       if (this.#lent || this.#storage.length > 4 * DEFAULT_LIMIT) {
         // A view may still see these bytes, or a burst of data took this room: start afresh.
         this.#storage = EMPTY;

@@ -475,3 +475,50 @@ test("openConnection talks to a plain net.Server", T, () =>
     }
   }),
 );
+
+test(
+  "data that arrived in many pieces while nobody read come back whole, in order, whatever the reads",
+  T,
+  async () => {
+    // The reader keeps the pieces a socket delivers as they came and joins them only for a read
+    // that needs bytes of several; every kind of read must see one continuous stream.
+    const pieces = Array.from({ length: 60 }, (_, i) =>
+      Buffer.from(`${"x".repeat((i * 37) % 300)}line ${i}\n`),
+    );
+    const everything = Buffer.concat(pieces);
+    await asyncio.run(async () => {
+      const written = new asyncio.Event();
+      await using server = await asyncio.startServer(
+        async (_reader, writer) => {
+          for (const piece of pieces) {
+            writer.write(piece);
+            await writer.drain();
+            await asyncio.sleep(0);
+          }
+          writer.writeEof();
+          written.set();
+        },
+        "127.0.0.1",
+        0,
+      );
+      const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
+      await written.wait();
+      // Let the last pieces reach the reader before the first read.
+      await asyncio.sleep(0.05);
+      const got: Buffer[] = [];
+      got.push(await reader.read(10));
+      got.push(await reader.readline());
+      got.push(await reader.readexactly(700));
+      got.push(await reader.read(5000));
+      got.push(await reader.readuntil(["line 40\n", "line 41\n"]));
+      for (;;) {
+        const line = await reader.readline();
+        if (line.length === 0) break;
+        got.push(line);
+      }
+      assert.deepEqual(Buffer.concat(got), everything);
+      writer.close();
+      await writer.waitClosed();
+    });
+  },
+);
