@@ -19,19 +19,28 @@ import {
 import { checkTlsClientOptions, type SSLOption, tlsClient } from "./tls.js";
 import type { Transport } from "./transport.js";
 
-/** Options of `loop.createConnection()` (and `openConnection()`). */
-export interface CreateConnectionOptions {
+/** Options of `loop.createUnixConnection()` (and `openUnixConnection()`); TCP takes them too. */
+export interface CreateUnixConnectionOptions {
   /**
    * TLS: `true` (Node's default trust store, certificate and host name checked), Node's
    * `tls.ConnectionOptions`, or a `tls.SecureContext`.
    */
   readonly ssl?: SSLOption | null;
-  /** The name the server's certificate must match (default: `host`); only with `ssl`. */
+  /**
+   * The name the server's certificate must match; only with `ssl`. TCP: the host connected
+   * to by default; Unix sockets: required with `ssl`.
+   */
   readonly serverHostname?: string | null;
   /** Seconds the TLS handshake may take (default 60); only with `ssl`. */
   readonly sslHandshakeTimeout?: number | null;
   /** Seconds a TLS close may take to flush before the connection is aborted (default 30). */
   readonly sslShutdownTimeout?: number | null;
+  /** An open `net.Socket` to use instead of connecting (then no address). */
+  readonly sock?: net.Socket | null;
+}
+
+/** Options of `loop.createConnection()` (and `openConnection()`). */
+export interface CreateConnectionOptions extends CreateUnixConnectionOptions {
   /** `"IPv4"`/`"IPv6"` (or `AF_INET`/`AF_INET6`) to use only that family; 0 for either. */
   readonly family?: AddressFamily;
   /** The local `[host, port]` to bind to before connecting. */
@@ -43,22 +52,6 @@ export interface CreateConnectionOptions {
   readonly happyEyeballsDelay?: number | null;
   /** When every address failed: throw an `ExceptionGroup` of all the errors. */
   readonly allErrors?: boolean;
-  /** An open `net.Socket` to use instead of connecting (then no `host`/`port`). */
-  readonly sock?: net.Socket | null;
-}
-
-/** Options of `loop.createUnixConnection()` (and `openUnixConnection()`). */
-export interface CreateUnixConnectionOptions {
-  /** TLS over the Unix socket (as `CreateConnectionOptions.ssl`). */
-  readonly ssl?: SSLOption | null;
-  /** The name the server's certificate must match; required with `ssl`. */
-  readonly serverHostname?: string | null;
-  /** Seconds the TLS handshake may take (default 60); only with `ssl`. */
-  readonly sslHandshakeTimeout?: number | null;
-  /** Seconds a TLS close may take to flush before the connection is aborted (default 30). */
-  readonly sslShutdownTimeout?: number | null;
-  /** An open `net.Socket` to use instead of connecting (then no `path`). */
-  readonly sock?: net.Socket | null;
 }
 
 /** A protocol factory as the loop takes it. */

@@ -23,18 +23,24 @@ import { Server } from "./server.js";
 import { SocketTransport, type StreamProtocolLike } from "./socketTransport.js";
 import { checkTlsServerOptions, type SSLServerOption, tlsServer } from "./tls.js";
 
-/** Options of `loop.createServer()` (and `startServer()`). */
-export interface CreateServerOptions {
+/** Options of `loop.createUnixServer()` (and `startUnixServer()`); TCP servers take them too. */
+export interface CreateUnixServerOptions {
   /** TLS: Node's `tls.TlsOptions` with `key` and `cert`, or a `tls.SecureContext`. */
   readonly ssl?: SSLServerOption | null;
   /** Seconds a TLS handshake may take (default 60); only with `ssl`. */
   readonly sslHandshakeTimeout?: number | null;
   /** Seconds a TLS close may take to flush before the connection is aborted (default 30). */
   readonly sslShutdownTimeout?: number | null;
-  /** Listen only on addresses of this family (`"IPv4"`, `"IPv6"`, `AF_INET`…; 0 for any). */
-  readonly family?: AddressFamily;
   /** The length of the queue of connections not accepted yet (default 100). */
   readonly backlog?: number;
+  /** Accept connections at once (default); `false` waits for `startServing()`/`serveForever()`. */
+  readonly startServing?: boolean;
+}
+
+/** Options of `loop.createServer()` (and `startServer()`). */
+export interface CreateServerOptions extends CreateUnixServerOptions {
+  /** Listen only on addresses of this family (`"IPv4"`, `"IPv6"`, `AF_INET`…; 0 for any). */
+  readonly family?: AddressFamily;
   /**
    * Let several processes (or servers) listen on the same port, the kernel spreading the
    * connections (Linux, Node 22.12+ or 23.1+).
@@ -42,22 +48,6 @@ export interface CreateServerOptions {
   readonly reusePort?: boolean;
   /** Turn TCP keep-alive on for every accepted connection. */
   readonly keepAlive?: boolean;
-  /** Accept connections at once (default); `false` waits for `startServing()`/`serveForever()`. */
-  readonly startServing?: boolean;
-}
-
-/** Options of `loop.createUnixServer()` (and `startUnixServer()`). */
-export interface CreateUnixServerOptions {
-  /** TLS, as for `createServer()`. */
-  readonly ssl?: SSLServerOption | null;
-  /** Seconds a TLS handshake may take (default 60); only with `ssl`. */
-  readonly sslHandshakeTimeout?: number | null;
-  /** Seconds a TLS close may take to flush before the connection is aborted (default 30). */
-  readonly sslShutdownTimeout?: number | null;
-  /** The length of the queue of connections not accepted yet (default 100). */
-  readonly backlog?: number;
-  /** Accept connections at once (default); `false` waits for `startServing()`/`serveForever()`. */
-  readonly startServing?: boolean;
 }
 
 /** asyncio's default listen backlog. */

@@ -22,6 +22,7 @@ import type { Server } from "./server.js";
 import { StreamReader } from "./streamReader.js";
 import { type ClientConnectedCallback, StreamReaderProtocol } from "./streamReaderProtocol.js";
 import { StreamWriter } from "./streamWriter.js";
+import type { Transport } from "./transport.js";
 
 /** The buffer limit of the readers (default 64 KiB), on top of the connection options. */
 interface StreamLimit {
@@ -56,12 +57,10 @@ export async function openConnection(
   options: OpenConnectionOptions = {},
 ): Promise<[StreamReader, StreamWriter]> {
   requireOptions(options, "openConnection() options");
-  const loop = getRunningLoop();
   const { limit, ...connectionOptions } = options;
-  const reader = new StreamReader(limit === undefined ? {} : { limit });
-  const protocol = new StreamReaderProtocol(loop, reader);
-  const [transport] = await createConnection(loop, () => protocol, host, port, connectionOptions);
-  return [reader, new StreamWriter(transport, protocol, reader, loop)];
+  return openStreams(limit, (loop, factory) =>
+    createConnection(loop, factory, host, port, connectionOptions),
+  );
 }
 
 /**
@@ -75,11 +74,24 @@ export async function openUnixConnection(
   options: OpenUnixConnectionOptions = {},
 ): Promise<[StreamReader, StreamWriter]> {
   requireOptions(options, "openUnixConnection() options");
-  const loop = getRunningLoop();
   const { limit, ...connectionOptions } = options;
+  return openStreams(limit, (loop, factory) =>
+    createUnixConnection(loop, factory, path, connectionOptions),
+  );
+}
+
+/** The reader and writer of a connection `connect` makes for a stream protocol. */
+async function openStreams(
+  limit: number | undefined,
+  connect: (
+    loop: EventLoop,
+    factory: () => StreamReaderProtocol,
+  ) => Promise<[Transport, StreamReaderProtocol]>,
+): Promise<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
   const reader = new StreamReader(limit === undefined ? {} : { limit });
   const protocol = new StreamReaderProtocol(loop, reader);
-  const [transport] = await createUnixConnection(loop, () => protocol, path, connectionOptions);
+  const [transport] = await connect(loop, () => protocol);
   return [reader, new StreamWriter(transport, protocol, reader, loop)];
 }
 
