@@ -1,5 +1,5 @@
 /**
- * @internal `loop.createConnection()` and `loop.createUnixConnection()`, as asyncio's
+ * `loop.createConnection()` and `loop.createUnixConnection()`, as asyncio's
  * (`Lib/asyncio/base_events.py`): open a socket (a cancellation point), make the protocol, and
  * resolve once `connectionMade` ran.
  */
@@ -55,9 +55,9 @@ export interface CreateConnectionOptions extends CreateUnixConnectionOptions {
 }
 
 /** A protocol factory as the loop takes it. */
-export type ProtocolFactory<P> = () => P;
+type ProtocolFactory<P> = () => P;
 
-/** `loop.createConnection()` (see `EventLoop.createConnection`). */
+/** @internal `loop.createConnection()` (see `EventLoop.createConnection`). */
 export async function createConnection<P extends StreamProtocolLike>(
   loop: EventLoop,
   protocolFactory: ProtocolFactory<P>,
@@ -118,7 +118,7 @@ export async function createConnection<P extends StreamProtocolLike>(
   return makeTransport(loop, socket, protocolFactory, null);
 }
 
-/** `loop.createUnixConnection()` (see `EventLoop.createUnixConnection`). */
+/** @internal `loop.createUnixConnection()` (see `EventLoop.createUnixConnection`). */
 export async function createUnixConnection<P extends StreamProtocolLike>(
   loop: EventLoop,
   protocolFactory: ProtocolFactory<P>,
@@ -239,7 +239,7 @@ function requireSocket(sock: unknown, method: string): asserts sock is net.Socke
   }
 }
 
-/** A port number from a number or a numeric string (as getaddrinfo takes a service). */
+/** @internal A port number from a number or a numeric string (as getaddrinfo takes a service). */
 export function toPort(port: unknown, what: string): number {
   const value = typeof port === "string" && /^\d+$/.test(port) ? Number(port) : port;
   if (typeof value !== "number" || !Number.isInteger(value)) {

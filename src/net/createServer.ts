@@ -1,5 +1,5 @@
 /**
- * @internal `loop.createServer()` and `loop.createUnixServer()`, as asyncio's: bind and listen
+ * `loop.createServer()` and `loop.createUnixServer()`, as asyncio's: bind and listen
  * on every address the host names (each its own listener), then accept connections for the
  * protocol factory once serving starts.
  */
@@ -53,7 +53,7 @@ export interface CreateServerOptions extends CreateUnixServerOptions {
 /** asyncio's default listen backlog. */
 const DEFAULT_BACKLOG = 100;
 
-/** `loop.createServer()` (see `EventLoop.createServer`). */
+/** @internal `loop.createServer()` (see `EventLoop.createServer`). */
 export async function createServer(
   loop: EventLoop,
   protocolFactory: () => StreamProtocolLike,
@@ -106,7 +106,7 @@ export async function createServer(
   return server;
 }
 
-/** `loop.createUnixServer()` (see `EventLoop.createUnixServer`). */
+/** @internal `loop.createUnixServer()` (see `EventLoop.createUnixServer`). */
 export async function createUnixServer(
   loop: EventLoop,
   protocolFactory: () => StreamProtocolLike,

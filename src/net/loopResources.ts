@@ -7,6 +7,7 @@ import type { EventLoop } from "../core/loop.js";
 
 /** Something open on a loop: `_closeWithLoop()` closes it at once. */
 export interface LoopResource {
+  /** @internal Closes the resource at once (its loop is closing). */
   _closeWithLoop(): void;
 }
 

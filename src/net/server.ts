@@ -15,8 +15,8 @@ import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { sleep } from "../core/sleep.js";
-import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
-import { describeAddress, type SocketTransport, type TransportOwner } from "./socketTransport.js";
+import { trackOnLoop, untrackOnLoop } from "./loopResources.js";
+import { describeAddress, type SocketTransport } from "./socketTransport.js";
 import { TransportSocket, toSocketAddress } from "./transportSocket.js";
 
 /** @internal What a server does with an accepted socket (make its transport). */
@@ -46,7 +46,7 @@ export interface ServerSetup {
  * console.log("serving on", server.sockets[0].getsockname());
  * await server.serveForever();
  */
-export class Server implements AsyncDisposable, TransportOwner, LoopResource {
+export class Server implements AsyncDisposable {
   readonly #loop: EventLoop;
   #listeners: readonly NetServer[] | null;
   readonly #setup: ServerSetup;

@@ -54,7 +54,9 @@ export interface StreamProtocolLike {
 
 /** What a transport tells the server that accepted it (asyncio's `Server._attach/_detach`). */
 export interface TransportOwner {
+  /** @internal A connection of the owner started. */
   _attach(transport: SocketTransport): void;
+  /** @internal A connection of the owner was lost. */
   _detach(transport: SocketTransport): void;
 }
 

@@ -1,5 +1,5 @@
 /**
- * @internal `loop.startTls()`, as asyncio's: upgrade an open connection to TLS (STARTTLS). The
+ * `loop.startTls()`, as asyncio's: upgrade an open connection to TLS (STARTTLS). The
  * transport stops reading, its socket is wrapped in a `TLSSocket`, the handshake runs, and the
  * same transport goes on over the secured socket.
  */
@@ -29,7 +29,7 @@ export interface LoopStartTlsOptions {
   readonly sslShutdownTimeout?: number | null;
 }
 
-/** `loop.startTls()` (see `EventLoop.startTls`). */
+/** @internal `loop.startTls()` (see `EventLoop.startTls`). */
 export async function startTls(
   loop: EventLoop,
   transport: Transport,

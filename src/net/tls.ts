@@ -1,5 +1,5 @@
 /**
- * @internal TLS over a connected socket, as asyncio's `sslproto`: the plain connection is made
+ * TLS over a connected socket, as asyncio's `sslproto`: the plain connection is made
  * first, then the handshake runs over it (a cancellation point, bounded by
  * `sslHandshakeTimeout`). The same step upgrades a connection in `startTls`.
  */
@@ -19,10 +19,10 @@ import { holdErrorsForTransport } from "./socketTransport.js";
  */
 export type SSLOption = true | tls.SecureContext | tls.ConnectionOptions;
 
-/** asyncio's default TLS handshake timeout, in seconds. */
+/** @internal asyncio's default TLS handshake timeout, in seconds. */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
 
-/** asyncio's default TLS shutdown timeout, in seconds. */
+/** @internal asyncio's default TLS shutdown timeout, in seconds. */
 export const SSL_SHUTDOWN_TIMEOUT = 30;
 
 /** The shutdown timeout of each secured socket, read by the transport's `close()`. */
@@ -74,7 +74,7 @@ interface TlsClientOptionBag {
 }
 
 /**
- * Checks the TLS options of a client connection as asyncio does, and returns the settings, or
+ * @internal Checks the TLS options of a client connection as asyncio does, and returns the settings, or
  * null without `ssl`.
  */
 export function checkTlsClientOptions(
@@ -107,7 +107,7 @@ export function checkTlsClientOptions(
   return { ssl, serverHostname: serverHostname ?? host, ...checkTimeouts(options) };
 }
 
-/** Runs a client handshake over `socket`; the secured socket once it succeeded. */
+/** @internal Runs a client handshake over `socket`; the secured socket once it succeeded. */
 export async function tlsClient(
   loop: EventLoop,
   socket: Socket,
@@ -129,7 +129,7 @@ export async function tlsClient(
   return handshake(loop, secure, "secureConnect", settings, serverHostname);
 }
 
-/** Waits for `event` (the end of the handshake) on `secure`, within `timeout` seconds. */
+/** @internal Waits for `event` (the end of the handshake) on `secure`, within `timeout` seconds. */
 export async function handshake(
   loop: EventLoop,
   secure: tls.TLSSocket,
@@ -203,7 +203,7 @@ interface TlsServerOptionBag {
   readonly sslShutdownTimeout?: number | null;
 }
 
-/** Checks the TLS options of a server as asyncio does; null without `ssl`. */
+/** @internal Checks the TLS options of a server as asyncio does; null without `ssl`. */
 export function checkTlsServerOptions(
   options: TlsServerOptionBag,
   method: string,
@@ -228,7 +228,7 @@ export function checkTlsServerOptions(
   return { context: tls.createSecureContext(ssl), options: ssl, ...timeouts };
 }
 
-/** Runs a server handshake over an accepted `socket`; the secured socket once it succeeded. */
+/** @internal Runs a server handshake over an accepted `socket`; the secured socket once it succeeded. */
 export async function tlsServer(
   loop: EventLoop,
   socket: Socket,
