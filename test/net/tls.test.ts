@@ -21,6 +21,7 @@ import { before, describe, test } from "node:test";
 import type * as tls from "node:tls";
 import * as nodeTls from "node:tls";
 import * as asyncio from "asyncio-ts";
+import { portOf, recordReported } from "./netHelpers.js";
 import { type TestCertificates, testCertificates } from "./tlsCertificates.js";
 
 let certs: TestCertificates;
@@ -37,12 +38,6 @@ function serverSsl(): tls.TlsOptions {
 
 function clientSsl(): tls.ConnectionOptions {
   return { ca: [certs.ca] };
-}
-
-function portOf(server: asyncio.Server): number {
-  const address = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(address));
-  return address[1];
 }
 
 /** A protocol that collects what it receives and resolves futures at the steps of a test. */
@@ -321,9 +316,7 @@ describe("TLS connections", () => {
   // mirrors test_sslproto.BaseStartTLS.test_create_connection_ssl_failed_certificate
   test("a self-signed server certificate: SSLCertVerificationError, the server serves on", async () => {
     await asyncio.run(async () => {
-      const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const server = await asyncio.startServer(
         async (_reader, writer) => {
           writer.write("hi\n");
@@ -449,8 +442,7 @@ describe("TLS connections", () => {
   test("a peer that never speaks TLS: the handshake times out with ConnectionAbortedError", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const peerClosed = loop.createFuture<void>();
       const peer = await plainServer((socket) => {
         socket.resume();
@@ -482,8 +474,7 @@ describe("TLS connections", () => {
   test("cancelling a handshake closes the connection and reports nothing", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const peerClosed = loop.createFuture<void>();
       const peer = await plainServer((socket) => {
         socket.resume();
@@ -680,8 +671,7 @@ describe("startTls", () => {
   test("a handshake the peer never answers: cancelled by waitFor, the transport is aborted", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const gotHello = loop.createFuture<void>();
       const peer = await plainServer((socket) => {
         let received = 0;
@@ -775,6 +765,8 @@ describe("startTls", () => {
       // Not reading: the client's ClientHello waits in the plain socket's buffer.
       transport.pauseReading();
       transport.write(HELLO);
+      // Time for the client's ClientHello to arrive unread; nothing may reach the protocol in it.
+      // startTls below must then find the hello in the socket's buffer and answer it.
       await asyncio.sleep(0.2);
       assert.equal(protocol.data.length, 0);
       const secured = await loop.startTls(transport, protocol, serverSsl(), {
@@ -831,8 +823,7 @@ describe("startTls", () => {
   test("a corrupted record after the handshake: connectionLost with an SSLError", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const server = await startTlsPeer();
       // A relay between the client and the server that can slip bytes of its own in.
       const relay = await plainServer((socket) => {
