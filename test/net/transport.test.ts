@@ -599,6 +599,17 @@ async function closeProbe(srv: Awaited<ReturnType<typeof recordingServer>>) {
   return { cancelledPeer };
 }
 
+/** Asserts the loop holds nothing but the server's own listening socket. */
+function assertOnlyServerHold(srv: Awaited<ReturnType<typeof recordingServer>>): void {
+  assert.deepEqual(
+    asyncio
+      .getRunningLoop()
+      .statistics()
+      .inFlight.map((hold) => hold.description),
+    [`server 127.0.0.1:${srv.port}`],
+  );
+}
+
 // Our own: cancelling createConnection while it connects leaves nothing open.
 test("createConnection cancelled while connecting leaves no socket or hold", T, () =>
   asyncio.run(async () => {
@@ -625,11 +636,7 @@ test("createConnection cancelled while connecting leaves no socket or hold", T, 
     // after it, shows whether it did, and that one must end too.
     const probe = await closeProbe(srv);
     if (probe.cancelledPeer !== null) await probe.cancelledPeer.lost;
-    // Only the server's own hold remains.
-    assert.deepEqual(
-      loop.statistics().inFlight.map((hold) => hold.description),
-      [`server 127.0.0.1:${srv.port}`],
-    );
+    assertOnlyServerHold(srv);
   }),
 );
 
@@ -649,10 +656,7 @@ test("createConnection cancelled at once opens no socket", T, () =>
     const probe = await closeProbe(srv);
     assert.equal(probe.cancelledPeer, null);
     assert.equal(srv.protocols.length, 1);
-    assert.deepEqual(
-      loop.statistics().inFlight.map((hold) => hold.description),
-      [`server 127.0.0.1:${srv.port}`],
-    );
+    assertOnlyServerHold(srv);
   }),
 );
 
