@@ -12,14 +12,9 @@ import * as asyncio from "asyncio-ts";
 import { VirtualClock } from "asyncio-ts/testing";
 import { runScript } from "../core/childProcess.js";
 import { rejection } from "../helpers.js";
+import { portOf } from "./netHelpers.js";
 
 const T = { timeout: 20_000 };
-
-function portOf(server: asyncio.Server): number {
-  const name = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(name));
-  return name[1];
-}
 
 /** A server whose handler gets the connection's writer through `accepted`. */
 async function holdingServer() {
@@ -161,7 +156,8 @@ test(
       const received = loopFuture<number>();
       await using server = await asyncio.startServer(
         async (reader, writer) => {
-          // A slow start: nothing read for a while, then small reads.
+          // A slow start: nothing read for a while (a pause under test, not a wait for an
+          // event), then small reads.
           writer.transport.pauseReading();
           await asyncio.sleep(0.05);
           writer.transport.resumeReading();
@@ -256,8 +252,10 @@ test("our own abort() mid-read ends the peer's read without hanging", T, () =>
     const [, writer] = await asyncio.openConnection("127.0.0.1", srv.port);
     const [peerReader] = await srv.peer();
     writer.write("part");
+    // Once the first bytes are read, "rt" is buffered and a read of 10 stays pending mid-way.
+    assert.equal(String(await peerReader.readexactly(2)), "pa");
     const reading = asyncio.createTask(() => peerReader.readexactly(10));
-    await asyncio.sleep(0.01);
+    await asyncio.sleep(0);
     writer.transport.abort();
     const outcome = await asyncio.timeout(5, () => reading.then(String, (error) => error));
     assert.ok(
@@ -286,10 +284,15 @@ test("10,000 connections opened and closed in batches leave no handle behind", {
   let served = 0;
   await asyncio.run(async () => {
     const loop = asyncio.getRunningLoop();
+    // Set once every connection the server accepted has ended on its side.
+    const allEnded = new asyncio.Event();
+    let ended = 0;
     await using server = await asyncio.startServer(
-      (_reader, writer) => {
+      async (_reader, writer) => {
         served++;
         writer.close();
+        await writer.waitClosed();
+        if (++ended === 10_000) allEnded.set();
       },
       "127.0.0.1",
       0,
@@ -307,7 +310,8 @@ test("10,000 connections opened and closed in batches leave no handle behind", {
       await asyncio.gather(...Array.from({ length: 200 }, () => asyncio.createTask(one)));
     }
     assert.equal(served, 10_000);
-    while (loop.statistics().inFlight.length > 1) await asyncio.sleep(0.001);
+    await allEnded.wait();
+    // Only the server's own hold remains.
     assert.equal(loop.statistics().inFlight.length, 1);
   });
   const elapsed = Date.now() - started;
@@ -352,11 +356,12 @@ test("a process whose run() forgot a server and a connection still exits", T, as
     `
     import * as asyncio from "asyncio-ts";
     await asyncio.run(async () => {
-      const server = await asyncio.startServer(async (reader) => { await reader.read(); }, "127.0.0.1", 0);
+      const accepted = new asyncio.Event();
+      const server = await asyncio.startServer(async (reader) => { accepted.set(); await reader.read(); }, "127.0.0.1", 0);
       const port = server.sockets[0].getsockname()[1];
       const [reader, writer] = await asyncio.openConnection("127.0.0.1", port);
       writer.write("never closed");
-      await asyncio.sleep(0.01);
+      await accepted.wait();
       console.log("forgot", asyncio.getRunningLoop().statistics().inFlight.length);
     });
     const loop = asyncio.newEventLoop();

@@ -16,26 +16,10 @@
 import assert from "node:assert/strict";
 import { existsSync, linkSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { rejection } from "../helpers.js";
-
-const T = { timeout: 10_000 };
-
-function unixPath(): string {
-  return join(
-    tmpdir(),
-    `asyncio-ts-server-${process.pid}-${Math.random().toString(36).slice(2)}.sock`,
-  );
-}
-
-function portOf(server: asyncio.Server): number {
-  const name = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(name));
-  return name[1];
-}
+import { portOf, T, unixPath } from "./netHelpers.js";
 
 /** A raw Node client (the peer is not asyncio-ts): connects, sends, reads one byte, closes. */
 function rawClient(target: net.NetConnectOpts, message: Buffer): Promise<Buffer> {
@@ -93,7 +77,7 @@ test("serveForever under await using ends by cancellation; the server is closed 
 // mirrors test_server.SelectorStartServerTests.test_start_unix_server_1
 test("a Unix server started by startServing() serves until cancelled", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("server");
     let main: asyncio.Task<void> | null = null;
     const started = new asyncio.Event();
     const server = await asyncio.startUnixServer(
@@ -130,6 +114,18 @@ const readThenClose: asyncio.ClientConnectedCallback = async (reader, writer) =>
     await writer.waitClosed();
   }
 };
+
+/** readThenClose, with an event set once the server has accepted a connection. */
+function readThenCloseAccepted(): [asyncio.ClientConnectedCallback, asyncio.Event] {
+  const accepted = new asyncio.Event();
+  return [
+    (reader, writer) => {
+      accepted.set();
+      return readThenClose(reader, writer);
+    },
+    accepted,
+  ];
+}
 
 // mirrors test_server.TestServer2.test_wait_closed_basic
 test("waitClosed waits for the server to be closed and its connections to end", T, () =>
@@ -181,10 +177,10 @@ test("waitClosed ends when the close and the last connection's end are in one it
 // mirrors test_server.TestServer2.test_close_clients
 test("closeClients closes the accepted connections, ending waitClosed", T, () =>
   asyncio.run(async () => {
-    const server = await asyncio.startServer(readThenClose, "127.0.0.1", 0);
+    const [handler, accepted] = readThenCloseAccepted();
+    const server = await asyncio.startServer(handler, "127.0.0.1", 0);
     const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
-    // Let the server accept it.
-    await asyncio.sleep(0.01);
+    await accepted.wait();
     const task = asyncio.createTask(() => server.waitClosed());
     await asyncio.sleep(0);
     assert.equal(task.done(), false);
@@ -251,7 +247,7 @@ test("closing the server while a connection is being accepted ends waitClosed", 
 // mirrors test_server.UnixServerCleanupTests.test_unix_server_addr_cleanup
 test("closing a Unix server removes its socket file", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("server");
     const server = await asyncio.startUnixServer(() => {}, path);
     assert.equal(existsSync(path), true);
     server.close();
@@ -263,7 +259,7 @@ test("closing a Unix server removes its socket file", T, () =>
 // mirrors test_server.UnixServerCleanupTests.test_unix_server_cleanup_gone
 test("closing a Unix server whose file someone removed does not fail", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("server");
     const server = await asyncio.startUnixServer(() => {}, path);
     unlinkSync(path);
     server.close();
@@ -274,7 +270,7 @@ test("closing a Unix server whose file someone removed does not fail", T, () =>
 // Our own: a stale socket file at the path is replaced, as asyncio does.
 test("startUnixServer replaces a stale socket file", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("server");
     // A socket file nobody listens on: a hard link to a listening socket, kept after the
     // listener closed (and removed its own name).
     const other = `${path}.orig`;
@@ -437,6 +433,7 @@ test("with startServing:false a connection waits until startServing()", T, () =>
       { startServing: false },
     );
     const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
+    // The handler may not run in this time; once serving starts it runs and answers.
     await asyncio.sleep(0.05);
     assert.equal(handled.isSet(), false);
     await server.startServing();
@@ -468,11 +465,13 @@ test("serveForever from two tasks: the second raises RuntimeError", T, () =>
 // abortClients ends it; asyncio.run() ending closes what is left.
 test("a hanging client keeps waitClosed waiting until it is aborted", T, () =>
   asyncio.run(async () => {
-    const server = await asyncio.startServer(readThenClose, "127.0.0.1", 0);
+    const [handler, accepted] = readThenCloseAccepted();
+    const server = await asyncio.startServer(handler, "127.0.0.1", 0);
     const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
-    await asyncio.sleep(0.01);
+    await accepted.wait();
     server.close();
     const closed = asyncio.createTask(() => server.waitClosed());
+    // waitClosed may not end in this time (the client still hangs); abortClients ends it.
     await asyncio.sleep(0.02);
     assert.equal(closed.done(), false);
     server.abortClients();

@@ -19,26 +19,10 @@
  */
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { rejection } from "../helpers.js";
-
-const T = { timeout: 10_000 };
-
-function unixPath(): string {
-  return join(
-    tmpdir(),
-    `asyncio-ts-streams-${process.pid}-${Math.random().toString(36).slice(2)}.sock`,
-  );
-}
-
-function portOf(server: asyncio.Server): number {
-  const name = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(name));
-  return name[1];
-}
+import { portOf, recordReported, T, unixPath } from "./netHelpers.js";
 
 /** A stream server answering one HTTP-like request with a fixed response, then closing. */
 function httpHandler(response: string): asyncio.ClientConnectedCallback {
@@ -76,7 +60,7 @@ test("openConnection reads a response line, then the rest to end of file", T, ()
 // mirrors test_streams.StreamTests.test_open_unix_connection
 test("openUnixConnection reads a response over a Unix socket", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("streams");
     await using _server = await asyncio.startUnixServer(httpHandler(RESPONSE), path);
     const [reader, writer] = await asyncio.openUnixConnection(path);
     assert.equal(writer.getExtraInfo("peername"), path);
@@ -103,7 +87,7 @@ test("openConnection to a closed port raises ConnectionRefusedError with its cod
 // mirrors test_streams.StreamTests.test_open_unix_connection_error
 test("openUnixConnection to a missing path raises an OSError (ENOENT)", T, () =>
   asyncio.run(async () => {
-    const error = await rejection(asyncio.openUnixConnection(unixPath()));
+    const error = await rejection(asyncio.openUnixConnection(unixPath("streams")));
     assert.ok(error instanceof asyncio.OSError, String(error));
     assert.equal(error.code, "ENOENT");
   }),
@@ -160,7 +144,7 @@ test("startServer echoes a line, started at once or by serveForever", T, () =>
 // mirrors test_streams.StreamTests.test_start_unix_server
 test("startUnixServer echoes a line", T, () =>
   asyncio.run(async () => {
-    const path = unixPath();
+    const path = unixPath("streams");
     await using server = await asyncio.startUnixServer(echoLine, path);
     assert.equal(server.sockets[0]?.getsockname(), path);
     assert.equal(await echoClient(() => asyncio.openUnixConnection(path)), "hello world!\n");
@@ -336,11 +320,7 @@ test("a handler that throws is reported and its connection closed", T, () =>
 // mirrors test_streams.StreamTests.test_unhandled_cancel
 test("a handler cancelled is not reported; its connection is closed", T, () =>
   asyncio.run(async () => {
-    const loop = asyncio.getRunningLoop();
-    const reported: asyncio.ExceptionContext[] = [];
-    loop.setExceptionHandler((_loop, context) => {
-      reported.push(context);
-    });
+    const reported = recordReported();
     await using server = await asyncio.startServer(
       async (reader) => {
         await reader.readline();
@@ -446,6 +426,7 @@ test("waitClosed of a closed server waits until its open connection ends", T, ()
     const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
     server.close();
     const closed = asyncio.createTask(() => server.waitClosed());
+    // waitClosed may not end in this time: the connection is still open.
     await asyncio.sleep(0.01);
     assert.equal(closed.done(), false);
     writer.write("bye");
@@ -503,7 +484,8 @@ test(
       );
       const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server));
       await written.wait();
-      // Let the last pieces reach the reader before the first read.
+      // Time for the last pieces to reach the reader unread; nothing waits on it: the reads
+      // below must see the same stream however many pieces have arrived.
       await asyncio.sleep(0.05);
       const got: Buffer[] = [];
       got.push(await reader.read(10));

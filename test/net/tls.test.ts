@@ -21,6 +21,7 @@ import { before, describe, test } from "node:test";
 import type * as tls from "node:tls";
 import * as nodeTls from "node:tls";
 import * as asyncio from "asyncio-ts";
+import { portOf, recordReported } from "./netHelpers.js";
 import { type TestCertificates, testCertificates } from "./tlsCertificates.js";
 
 let certs: TestCertificates;
@@ -37,12 +38,6 @@ function serverSsl(): tls.TlsOptions {
 
 function clientSsl(): tls.ConnectionOptions {
   return { ca: [certs.ca] };
-}
-
-function portOf(server: asyncio.Server): number {
-  const address = server.sockets[0]?.getsockname();
-  assert.ok(Array.isArray(address));
-  return address[1];
 }
 
 /** A protocol that collects what it receives and resolves futures at the steps of a test. */
@@ -102,9 +97,12 @@ class Collector extends asyncio.Protocol {
 }
 
 /** A plain `node:net` server whose connections are given to `onSocket`. */
-async function plainServer(
-  onSocket: (socket: net.Socket) => void,
-): Promise<{ port: number; close(): Promise<void>; sockets: Set<net.Socket> }> {
+async function plainServer(onSocket: (socket: net.Socket) => void): Promise<{
+  port: number;
+  close(): Promise<void>;
+  sockets: Set<net.Socket>;
+  [Symbol.asyncDispose](): Promise<void>;
+}> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -114,15 +112,27 @@ async function plainServer(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    sockets,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { port, sockets, close, [Symbol.asyncDispose]: close };
+}
+
+/** A plain server that reads and never answers; `closed` resolves once a connection closed. */
+async function silentPeer() {
+  const loop = asyncio.getRunningLoop();
+  const closed = loop.createFuture<void>();
+  const peer = await plainServer((socket) => {
+    socket.resume();
+    socket.on("close", () =>
+      loop.callSoon(() => {
+        if (!closed.done()) closed.setResult(undefined);
       }),
-  };
+    );
+  });
+  return { ...peer, closed };
 }
 
 /** Reads exactly so many bytes from a Node stream; `stop()` gives back what was read past. */
@@ -321,9 +331,7 @@ describe("TLS connections", () => {
   // mirrors test_sslproto.BaseStartTLS.test_create_connection_ssl_failed_certificate
   test("a self-signed server certificate: SSLCertVerificationError, the server serves on", async () => {
     await asyncio.run(async () => {
-      const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const server = await asyncio.startServer(
         async (_reader, writer) => {
           writer.write("hi\n");
@@ -421,27 +429,23 @@ describe("TLS connections", () => {
 
   test("a peer that answers the handshake with plain text: SSLError with its reason", async () => {
     await asyncio.run(async () => {
-      const peer = await plainServer((socket) => {
+      await using peer = await plainServer((socket) => {
         socket.once("data", () => socket.write("HTTP/1.1 400 Bad Request\r\n\r\n"));
       });
-      try {
-        await assert.rejects(
-          asyncio.openConnection("127.0.0.1", peer.port, {
-            ssl: clientSsl(),
-            serverHostname: "localhost",
-          }),
-          (error: unknown) => {
-            assert.ok(error instanceof asyncio.SSLError);
-            assert.ok(!(error instanceof asyncio.SSLCertVerificationError));
-            assert.equal(error.reason, "WRONG_VERSION_NUMBER");
-            assert.equal(error.code, "ERR_SSL_WRONG_VERSION_NUMBER");
-            assert.match(error.message, /^\[SSL: WRONG_VERSION_NUMBER\] wrong version number/);
-            return true;
-          },
-        );
-      } finally {
-        await peer.close();
-      }
+      await assert.rejects(
+        asyncio.openConnection("127.0.0.1", peer.port, {
+          ssl: clientSsl(),
+          serverHostname: "localhost",
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof asyncio.SSLError);
+          assert.ok(!(error instanceof asyncio.SSLCertVerificationError));
+          assert.equal(error.reason, "WRONG_VERSION_NUMBER");
+          assert.equal(error.code, "ERR_SSL_WRONG_VERSION_NUMBER");
+          assert.match(error.message, /^\[SSL: WRONG_VERSION_NUMBER\] wrong version number/);
+          return true;
+        },
+      );
     });
   });
 
@@ -449,32 +453,23 @@ describe("TLS connections", () => {
   test("a peer that never speaks TLS: the handshake times out with ConnectionAbortedError", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
-      const peerClosed = loop.createFuture<void>();
-      const peer = await plainServer((socket) => {
-        socket.resume();
-        socket.on("close", () => loop.callSoon(() => peerClosed.setResult(undefined)));
-      });
-      try {
-        const started = loop.time();
-        await assert.rejects(
-          asyncio.openConnection("127.0.0.1", peer.port, {
-            ssl: clientSsl(),
-            serverHostname: "localhost",
-            sslHandshakeTimeout: 0.3,
-          }),
-          {
-            name: "ConnectionAbortedError",
-            message: /SSL handshake is taking longer than 0.3 seconds/,
-          },
-        );
-        assert.ok(loop.time() - started >= 0.25);
-        await peerClosed;
-        assert.deepEqual(reported, []);
-      } finally {
-        await peer.close();
-      }
+      const reported = recordReported();
+      await using peer = await silentPeer();
+      const started = loop.time();
+      await assert.rejects(
+        asyncio.openConnection("127.0.0.1", peer.port, {
+          ssl: clientSsl(),
+          serverHostname: "localhost",
+          sslHandshakeTimeout: 0.3,
+        }),
+        {
+          name: "ConnectionAbortedError",
+          message: /SSL handshake is taking longer than 0.3 seconds/,
+        },
+      );
+      assert.ok(loop.time() - started >= 0.25);
+      await peer.closed;
+      assert.deepEqual(reported, []);
     });
   });
 
@@ -482,31 +477,22 @@ describe("TLS connections", () => {
   test("cancelling a handshake closes the connection and reports nothing", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
-      const peerClosed = loop.createFuture<void>();
-      const peer = await plainServer((socket) => {
-        socket.resume();
-        socket.on("close", () => loop.callSoon(() => peerClosed.setResult(undefined)));
-      });
-      try {
-        await assert.rejects(
-          asyncio.waitFor(
-            () =>
-              loop.createConnection(() => new asyncio.Protocol(), "127.0.0.1", peer.port, {
-                ssl: clientSsl(),
-                serverHostname: "localhost",
-                sslHandshakeTimeout: 10,
-              }),
-            0.3,
-          ),
-          { name: "TimeoutError" },
-        );
-        await peerClosed;
-        assert.deepEqual(reported, []);
-      } finally {
-        await peer.close();
-      }
+      const reported = recordReported();
+      await using peer = await silentPeer();
+      await assert.rejects(
+        asyncio.waitFor(
+          () =>
+            loop.createConnection(() => new asyncio.Protocol(), "127.0.0.1", peer.port, {
+              ssl: clientSsl(),
+              serverHostname: "localhost",
+              sslHandshakeTimeout: 10,
+            }),
+          0.3,
+        ),
+        { name: "TimeoutError" },
+      );
+      await peer.closed;
+      assert.deepEqual(reported, []);
     });
   });
 
@@ -578,11 +564,7 @@ describe("startTls", () => {
    * text, runs the server side of the handshake over the same socket, sends "O", reads HELLO,
    * sends "2", reads HELLO, closes.
    */
-  async function startTlsPeer(): Promise<{
-    port: number;
-    close(): Promise<void>;
-    sockets: Set<net.Socket>;
-  }> {
+  function startTlsPeer(): ReturnType<typeof plainServer> {
     return plainServer((socket) => {
       void (async () => {
         const plain = new ExactReader(socket);
@@ -607,7 +589,7 @@ describe("startTls", () => {
   test("client side with a Protocol: connectionMade once, data and eof after the upgrade", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const server = await startTlsPeer();
+      await using server = await startTlsPeer();
       const [transport, protocol] = await loop.createConnection(
         () => new Collector(),
         "127.0.0.1",
@@ -629,7 +611,6 @@ describe("startTls", () => {
       await protocol.eof;
       assert.equal(await protocol.lost, null);
       assert.equal(protocol.madeCount, 1);
-      await server.close();
     });
   });
 
@@ -637,7 +618,7 @@ describe("startTls", () => {
   test("client side with a BufferedProtocol, then setProtocol to a Protocol", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const server = await startTlsPeer();
+      await using server = await startTlsPeer();
       let madeCalls = 0;
       const first = loop.createFuture<string>();
       class First extends asyncio.BufferedProtocol {
@@ -672,7 +653,6 @@ describe("startTls", () => {
       assert.equal(await second.lost, null);
       assert.equal(madeCalls, 1);
       assert.equal(second.madeCount, 0);
-      await server.close();
     });
   });
 
@@ -680,10 +660,9 @@ describe("startTls", () => {
   test("a handshake the peer never answers: cancelled by waitFor, the transport is aborted", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
+      const reported = recordReported();
       const gotHello = loop.createFuture<void>();
-      const peer = await plainServer((socket) => {
+      await using peer = await plainServer((socket) => {
         let received = 0;
         socket.on("data", (data: Buffer) => {
           received += data.length;
@@ -694,51 +673,43 @@ describe("startTls", () => {
           }
         });
       });
-      try {
-        const [transport, protocol] = await loop.createConnection(
-          () => new Collector(),
-          "127.0.0.1",
-          peer.port,
-        );
-        transport.write(HELLO);
-        await gotHello;
-        await assert.rejects(
-          asyncio.waitFor(
-            () => loop.startTls(transport, protocol, clientSsl(), { serverHostname: "localhost" }),
-            0.3,
-          ),
-          { name: "TimeoutError" },
-        );
-        assert.equal(await protocol.lost, null);
-        assert.ok(transport.isClosing());
-        assert.deepEqual(reported, []);
-      } finally {
-        await peer.close();
-      }
+      const [transport, protocol] = await loop.createConnection(
+        () => new Collector(),
+        "127.0.0.1",
+        peer.port,
+      );
+      transport.write(HELLO);
+      await gotHello;
+      await assert.rejects(
+        asyncio.waitFor(
+          () => loop.startTls(transport, protocol, clientSsl(), { serverHostname: "localhost" }),
+          0.3,
+        ),
+        { name: "TimeoutError" },
+      );
+      assert.equal(await protocol.lost, null);
+      assert.ok(transport.isClosing());
+      assert.deepEqual(reported, []);
     });
   });
 
   test("a handshake that takes longer than sslHandshakeTimeout aborts the transport", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const peer = await plainServer((socket) => socket.resume());
-      try {
-        const [transport, protocol] = await loop.createConnection(
-          () => new Collector(),
-          "127.0.0.1",
-          peer.port,
-        );
-        await assert.rejects(
-          loop.startTls(transport, protocol, clientSsl(), {
-            serverHostname: "localhost",
-            sslHandshakeTimeout: 0.3,
-          }),
-          { name: "ConnectionAbortedError", message: /taking longer than 0.3 seconds/ },
-        );
-        assert.equal(await protocol.lost, null);
-      } finally {
-        await peer.close();
-      }
+      await using peer = await plainServer((socket) => socket.resume());
+      const [transport, protocol] = await loop.createConnection(
+        () => new Collector(),
+        "127.0.0.1",
+        peer.port,
+      );
+      await assert.rejects(
+        loop.startTls(transport, protocol, clientSsl(), {
+          serverHostname: "localhost",
+          sslHandshakeTimeout: 0.3,
+        }),
+        { name: "ConnectionAbortedError", message: /taking longer than 0.3 seconds/ },
+      );
+      assert.equal(await protocol.lost, null);
     });
   });
 
@@ -775,6 +746,8 @@ describe("startTls", () => {
       // Not reading: the client's ClientHello waits in the plain socket's buffer.
       transport.pauseReading();
       transport.write(HELLO);
+      // Time for the client's ClientHello to arrive unread; nothing may reach the protocol in it.
+      // startTls below must then find the hello in the socket's buffer and answer it.
       await asyncio.sleep(0.2);
       assert.equal(protocol.data.length, 0);
       const secured = await loop.startTls(transport, protocol, serverSsl(), {
@@ -831,9 +804,8 @@ describe("startTls", () => {
   test("a corrupted record after the handshake: connectionLost with an SSLError", async () => {
     await asyncio.run(async () => {
       const loop = asyncio.getRunningLoop();
-      const reported: asyncio.ExceptionContext[] = [];
-      loop.setExceptionHandler((_loop, context) => reported.push(context));
-      const server = await startTlsPeer();
+      const reported = recordReported();
+      await using server = await startTlsPeer();
       // A relay between the client and the server that can slip bytes of its own in.
       const relay = await plainServer((socket) => {
         const upstream = net.connect(server.port, "127.0.0.1");
