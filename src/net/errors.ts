@@ -258,10 +258,12 @@ export function fromTlsError(error: unknown): unknown {
     });
   }
   if (code in verifyCodes) {
-    return new SSLCertVerificationError(`certificate verify failed: ${error.message}`, {
+    // OpenSSL's text; Node 24+ appends advice about its own command-line flags, dropped here.
+    const verifyMessage = error.message.split("; ")[0] ?? error.message;
+    return new SSLCertVerificationError(`certificate verify failed: ${verifyMessage}`, {
       code,
       verifyCode: verifyCodes[code],
-      verifyMessage: error.message,
+      verifyMessage,
       cause: error,
     });
   }
