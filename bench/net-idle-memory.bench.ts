@@ -9,7 +9,9 @@
  * asyncio-ts: `startServer` whose handler awaits `reader.readline()` (an idle echo server), the
  * client holding the `[reader, writer]` of each `openConnection`. Raw Node: a `net.Server`
  * whose sockets have a 'data' handler with a line buffer and an 'end' handler, the client
- * holding `net.Socket`s with a 'data' handler.
+ * holding `net.Socket`s with a 'data' handler. A third row, raw Node with one async function
+ * per connection suspended on a promise for its next line, shows what the shape of a stream
+ * handler costs in plain Node.
  */
 import { spawn } from "node:child_process";
 import * as net from "node:net";
@@ -117,6 +119,26 @@ async function clientSide(connect: () => Promise<unknown>): Promise<never> {
   process.exit(0);
 }
 
+/** A raw Node server side: `onSocket` handles each accepted socket. */
+async function rawServer(onSocket: (socket: net.Socket) => void): Promise<IdleMeasurement> {
+  const { accepted, all } = counter();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    accepted();
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) =>
+    server.listen({ port: 0, host: "127.0.0.1", backlog: BACKLOG }, resolve),
+  );
+  const { port: serverPort } = server.address() as net.AddressInfo;
+  const result = await runClient("rawClient", serverPort, all, usageAfterGc());
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return result;
+}
+
 function counter(): { accepted(): void; all: Promise<void> } {
   let count = 0;
   let resolve!: () => void;
@@ -165,12 +187,8 @@ await runVariantIfAsked(import.meta.url, {
       clientSide(() => asyncio.openConnection("127.0.0.1", port, { happyEyeballsDelay: null })),
     ),
 
-  async raw() {
-    const { accepted, all } = counter();
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      accepted();
-      sockets.add(socket);
+  raw: () =>
+    rawServer((socket) => {
       let pending: Buffer | null = null;
       socket.on("data", (chunk: Buffer) => {
         const data = pending === null ? chunk : Buffer.concat([pending, chunk]);
@@ -179,17 +197,45 @@ await runVariantIfAsked(import.meta.url, {
         pending = end === data.length ? null : data.subarray(end);
       });
       socket.on("end", () => socket.end());
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) =>
-      server.listen({ port: 0, host: "127.0.0.1", backlog: BACKLOG }, resolve),
-    );
-    const { port: serverPort } = server.address() as net.AddressInfo;
-    const result = await runClient("rawClient", serverPort, all, usageAfterGc());
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return result;
-  },
+    }),
+
+  rawHandler: () =>
+    rawServer((socket) => {
+      // The shape of a stream handler in plain Node: one async function per connection,
+      // suspended on a promise for its next line.
+      let buffered: Buffer = Buffer.alloc(0);
+      let wake: (() => void) | null = null;
+      let ended = false;
+      socket.on("data", (chunk: Buffer) => {
+        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+        wake?.();
+      });
+      socket.on("end", () => {
+        ended = true;
+        wake?.();
+      });
+      const nextLine = async (): Promise<Buffer | null> => {
+        for (;;) {
+          const end = buffered.indexOf(0x0a) + 1;
+          if (end > 0) {
+            const line = buffered.subarray(0, end);
+            buffered = buffered.subarray(end);
+            return line;
+          }
+          if (ended) return null;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = null;
+        }
+      };
+      void (async () => {
+        for (let line = await nextLine(); line !== null; line = await nextLine()) {
+          socket.write(line);
+        }
+        socket.end();
+      })();
+    }),
 
   rawClient: () =>
     clientSide(
@@ -229,6 +275,7 @@ function measureIdle(variant: string): IdleMeasurement {
 export function collect(): Report[] {
   const ours = measureIdle("asyncio");
   const raw = measureIdle("raw");
+  const rawHandler = measureIdle("rawHandler");
   const split = (label: string, m: IdleMeasurement, kind: "heap" | "rss") => {
     const pick = (side: SideFigures) =>
       (kind === "heap" ? side.heapPerConnection : side.rssPerConnection).toFixed(0);
@@ -241,26 +288,35 @@ export function collect(): Report[] {
     "before the first connection and with all of them open, both sides added up per " +
     `connection (median of ${PROCESSES} processes). asyncio-ts: startServer whose handler awaits ` +
     "readline, openConnection's [reader, writer] held; raw Node: net sockets with 'data' " +
-    "handlers.";
+    "handlers; raw Node with a handler: the same, plus one async function per connection " +
+    "suspended on a promise for its next line (the shape of a stream handler, without a task).";
   const subject = "asyncio-ts streams";
   return [
     {
       title: "Memory per idle connection, 10,000 connections, heapUsed + external",
-      description: `${what} Bytes: ${split("asyncio-ts", ours, "heap")}; ${split("raw Node", raw, "heap")}.`,
+      description: `${what} Bytes: ${split("asyncio-ts", ours, "heap")}; ${split("raw Node", raw, "heap")}; ${split("raw Node with a handler", rawHandler, "heap")}.`,
       subject,
       rows: [
         { label: subject, measurement: { bytesPerItem: ours.bytesPerItem as number } },
         { label: "raw Node net", measurement: { bytesPerItem: raw.bytesPerItem as number } },
+        {
+          label: "raw Node net, an async handler per connection",
+          measurement: { bytesPerItem: rawHandler.bytesPerItem as number },
+        },
       ],
       targets: ["<= 1.3× raw Node"],
     },
     {
       title: "Memory per idle connection, 10,000 connections, RSS",
-      description: `The same connections, RSS growth. Bytes: ${split("asyncio-ts", ours, "rss")}; ${split("raw Node", raw, "rss")}.`,
+      description: `The same connections, RSS growth. Bytes: ${split("asyncio-ts", ours, "rss")}; ${split("raw Node", raw, "rss")}; ${split("raw Node with a handler", rawHandler, "rss")}.`,
       subject,
       rows: [
         { label: subject, measurement: { bytesPerItem: ours.rssPerItem } },
         { label: "raw Node net", measurement: { bytesPerItem: raw.rssPerItem } },
+        {
+          label: "raw Node net, an async handler per connection",
+          measurement: { bytesPerItem: rawHandler.rssPerItem },
+        },
       ],
       targets: ["(reported)"],
     },
