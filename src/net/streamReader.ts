@@ -19,6 +19,8 @@
  * view was handed out (`#lent`), the bytes before `#end` are never written again: new data go
  * after `#end` or into a new storage.
  */
+
+import { Deque } from "../core/deque.js";
 import { inspectAsToString } from "../core/display.js";
 import { RuntimeError } from "../core/errors.js";
 import { ParkingLot } from "../core/parkingLot.js";
@@ -77,7 +79,7 @@ export class StreamReader {
   #start = 0;
   #end = 0;
   /** Chunks received after the storage's bytes, not copied yet (null: none). */
-  #queue: Buffer[] | null = null;
+  #queue: Deque<Buffer> | null = null;
   /** How many bytes `#queue` holds. */
   #queued = 0;
   /** A view of `#storage` was handed out: its bytes before `#end` must stay as they are. */
@@ -443,8 +445,8 @@ export class StreamReader {
 
   /** Puts a chunk behind the buffered bytes, without a copy. */
   #enqueue(chunk: Buffer): void {
-    if (this.#queue === null) this.#queue = [chunk];
-    else this.#queue.push(chunk);
+    this.#queue ??= new Deque();
+    this.#queue.push(chunk);
     this.#queued += chunk.length;
   }
 
@@ -454,7 +456,7 @@ export class StreamReader {
     if (queue === null) return;
     this.#queue = null;
     this.#queued = 0;
-    for (const chunk of queue) this.#append(chunk);
+    while (queue.length > 0) this.#append(queue.shift());
   }
 
   /** Copies `bytes` into the storage, after its bytes (the queue must be empty). */
@@ -496,7 +498,7 @@ export class StreamReader {
     this.#start += n;
     if (this.#start === this.#end && this.#queue !== null) {
       // The next chunk received becomes the storage.
-      const next = this.#queue.shift() as Buffer;
+      const next = this.#queue.shift();
       if (this.#queue.length === 0) this.#queue = null;
       this.#queued -= next.length;
       this.#storage = next;
