@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import * as asyncio from "asyncio-ts";
 import type { Report } from "./harness.js";
 import { measureInChild, median, runVariantIfAsked, timeRuns } from "./harness.js";
-import { portOf } from "./netPort.js";
+import { portOf } from "./netServers.js";
 
 const CHUNK = 64 * 1024;
 const TOTAL = 1024 * 1024 * 1024;

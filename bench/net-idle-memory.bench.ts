@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import * as asyncio from "asyncio-ts";
 import type { Measurement, Report } from "./harness.js";
 import { measureInChild, median, runVariantIfAsked } from "./harness.js";
-import { portOf } from "./netPort.js";
+import { echoLines, portOf } from "./netServers.js";
 
 const CONNECTIONS = 10_000;
 /** Connections opened at once while connecting (well under the listen backlog). */
@@ -160,15 +160,9 @@ await runVariantIfAsked(import.meta.url, {
     asyncio.run(async () => {
       const { accepted, all } = counter();
       const server = await asyncio.startServer(
-        async (reader, writer) => {
+        (reader, writer) => {
           accepted();
-          for (;;) {
-            const line = await reader.readline();
-            if (line.length === 0) break;
-            writer.write(line);
-            await writer.drain();
-          }
-          writer.close();
+          return echoLines(reader, writer);
         },
         "127.0.0.1",
         0,

@@ -10,7 +10,7 @@ import * as net from "node:net";
 import * as asyncio from "asyncio-ts";
 import type { Measurement, Report } from "./harness.js";
 import { measureInChild, measurePython, median, runVariantIfAsked, timeRuns } from "./harness.js";
-import { portOf } from "./netPort.js";
+import { echoLines, portOf } from "./netServers.js";
 
 const CONNECTIONS = 50;
 const REQUESTS_PER_CONNECTION = 400;
@@ -53,19 +53,7 @@ class RawClient {
 await runVariantIfAsked(import.meta.url, {
   asyncio: () =>
     asyncio.run(async () => {
-      const server = await asyncio.startServer(
-        async (reader, writer) => {
-          for (;;) {
-            const line = await reader.readline();
-            if (line.length === 0) break;
-            writer.write(line);
-            await writer.drain();
-          }
-          writer.close();
-        },
-        "127.0.0.1",
-        0,
-      );
+      const server = await asyncio.startServer(echoLines, "127.0.0.1", 0);
       const port = portOf(server);
       const connections = await asyncio.gather(
         Array.from({ length: CONNECTIONS }, () => asyncio.openConnection("127.0.0.1", port)),
