@@ -115,7 +115,8 @@ export class SocketTransport implements Transport, LoopResource {
   #protocolPaused = false;
   #high = DEFAULT_HIGH_WATER;
   #low = DEFAULT_HIGH_WATER / 4;
-  readonly #afterFlush = (): void => this.#onFlushed();
+  /** The flush callback, made on first use (most connections never need one). */
+  #flushCallback: (() => void) | null = null;
   /** Every write passes `#afterFlush` (the high-water mark is below Node's). */
   #flushCallbacks = false;
   /** The socket's 'drain' event calls `#afterFlush` (attached at the first pause). */
@@ -151,6 +152,12 @@ export class SocketTransport implements Transport, LoopResource {
     this.#listen(socket);
     loop.callSoon(connectionMadeOf, this);
     this.#catchUp(socket);
+  }
+
+  /** Checks whether a flush resumed the protocol; passed to writes and the 'drain' event. */
+  get #afterFlush(): () => void {
+    this.#flushCallback ??= () => this.#onFlushed();
+    return this.#flushCallback;
   }
 
   /** @internal The loop closes with the connection open: abort it. */
@@ -407,7 +414,7 @@ export class SocketTransport implements Transport, LoopResource {
     socket.off("end", onSocketEnd);
     socket.off("error", onSocketError);
     socket.off("close", onSocketClose);
-    socket.off("drain", this.#afterFlush);
+    if (this.#flushCallback !== null) socket.off("drain", this.#flushCallback);
   }
 
   /** @internal Node delivered data. */

@@ -86,8 +86,8 @@ export class StreamReader {
   #lent = false;
   #eof = false;
   #exception: unknown = null;
-  /** The lot of the one task waiting for data (CPython's `_waiter`). */
-  readonly #lot = new ParkingLot(this);
+  /** The lot of the one task waiting for data (CPython's `_waiter`), made at the first wait. */
+  #lot: ParkingLot | null = null;
   /** A token standing for the current wait, or null (CPython's `_waiter is not None`). */
   #waiter: { error: unknown; failed: boolean } | null = null;
   #transport: ReadFlowControl | null = null;
@@ -124,7 +124,7 @@ export class StreamReader {
       this.#waiter = null;
       waiter.error = error;
       waiter.failed = true;
-      this.#lot.unparkAll();
+      this.#lot?.unparkAll();
     }
   }
 
@@ -412,6 +412,7 @@ export class StreamReader {
     const waiter = { error: null as unknown, failed: false };
     try {
       this.#waiter = waiter;
+      this.#lot ??= new ParkingLot(this);
       return this.#lot.park(
         `StreamReader.${funcName}()`,
         () => {
@@ -432,7 +433,7 @@ export class StreamReader {
   #wakeupWaiter(): void {
     if (this.#waiter !== null) {
       this.#waiter = null;
-      this.#lot.unparkAll();
+      this.#lot?.unparkAll();
     }
   }
 

@@ -37,7 +37,8 @@ export class StreamReaderProtocol implements StreamProtocolLike {
   #paused = false;
   #connectionLost = false;
   #lostError: Error | null = null;
-  readonly #drainLot = new ParkingLot(this);
+  /** Where `drain()` waits; made at the first pause of writing. */
+  #drainLot: ParkingLot | null = null;
   #overTls = false;
 
   constructor(
@@ -90,7 +91,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     if (closed !== null) settleClosed(closed, error);
     this.#connectionLost = true;
     this.#lostError = error;
-    if (this.#paused) this.#drainLot.unparkAll();
+    if (this.#paused) this.#drainLot?.unparkAll();
     this.#reader = null;
   }
 
@@ -110,7 +111,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
 
   resumeWriting(): void {
     this.#paused = false;
-    this.#drainLot.unparkAll();
+    this.#drainLot?.unparkAll();
   }
 
   /** @internal The Future `waitClosed()` awaits (settled once the connection is lost). */
@@ -133,13 +134,14 @@ export class StreamReaderProtocol implements StreamProtocolLike {
       return Promise.reject(new ConnectionResetError("Connection lost"));
     }
     if (!this.#paused) return undefined;
-    return this.#drainLot.park("StreamWriter.drain()", this.#afterDrainWait, rethrow);
+    this.#drainLot ??= new ParkingLot(this);
+    return this.#drainLot.park("StreamWriter.drain()", () => this.#afterDrainWait(), rethrow);
   }
 
-  readonly #afterDrainWait = (): void => {
+  #afterDrainWait(): void {
     const error = this.#lostError;
     if (error !== null) throw error;
-  };
+  }
 }
 
 function settleClosed(closed: Future<void>, error: Error | null): void {
