@@ -11,6 +11,7 @@ import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction, requireOptions } from "../core/validate.js";
 import { fromNodeError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
+import { toPort } from "./port.js";
 import {
   holdErrorsForTransport,
   SocketTransport,
@@ -237,14 +238,4 @@ function requireSocket(sock: unknown, method: string): asserts sock is net.Socke
   if (!(sock instanceof net.Socket)) {
     throw new TypeError(`${method} sock must be a net.Socket, got ${describeValue(sock)}`);
   }
-}
-
-/** @internal A port number from a number or a numeric string (as getaddrinfo takes a service). */
-export function toPort(port: unknown, what: string): number {
-  const value = typeof port === "string" && /^\d+$/.test(port) ? Number(port) : port;
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(`${what} must be an integer port, got ${describeValue(port)}`);
-  }
-  if (value < 0 || value > 65535) throw new RangeError(`${what} must be 0-65535, got ${value}`);
-  return value;
 }

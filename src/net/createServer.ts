@@ -15,9 +15,9 @@ import {
   requireInteger,
   requireOptions,
 } from "../core/validate.js";
-import { toPort } from "./createConnection.js";
 import { fromNodeError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
+import { toPort } from "./port.js";
 import { requireReusePort } from "./reusePort.js";
 import { Server } from "./server.js";
 import { SocketTransport, type StreamProtocolLike } from "./socketTransport.js";

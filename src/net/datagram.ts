@@ -24,6 +24,7 @@ import { describeValue, requireFunction, requireOptions } from "../core/validate
 import { fromNodeError, GaiError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
+import { requirePort } from "./port.js";
 import type { BaseProtocol, DatagramProtocol } from "./protocols.js";
 import { requireReusePort } from "./reusePort.js";
 import type { Data, DatagramTransport, ExtraInfo, SocketAddress } from "./transport.js";
@@ -70,12 +71,7 @@ function checkAddress(value: unknown, what: string): Address | null {
   if (typeof host !== "string") {
     throw new TypeError(`${what} host must be a string, got ${describeValue(host)}`);
   }
-  if (typeof port !== "number" || !Number.isInteger(port)) {
-    throw new TypeError(`${what} port must be an integer, got ${describeValue(port)}`);
-  }
-  if (port < 0 || port > 65535)
-    throw new RangeError(`${what} port must be in 0..65535, got ${port}`);
-  return [host, port];
+  return [host, requirePort(port, `${what} port`)];
 }
 
 function checkFlag(value: unknown, what: string): boolean {

@@ -10,6 +10,7 @@ import type { Future } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { describeValue, requireOptions } from "../core/validate.js";
 import { GaiError, OSError } from "./errors.js";
+import { requirePort } from "./port.js";
 
 /**
  * Any address family (Python's `socket.AF_UNSPEC`).
@@ -226,15 +227,12 @@ function parsePort(port: unknown, what: string): number | string {
     // Service names ("http") are not looked up: Node has no getservbyname.
     return /^\d+$/.test(port) ? Number(port) : port;
   }
-  if (typeof port !== "number" || !Number.isInteger(port)) {
+  if (typeof port !== "number") {
     throw new TypeError(
       `${what} must be an integer, a numeric string or null, got ${describeValue(port)}`,
     );
   }
-  if (port < 0 || port > 65535) {
-    throw new RangeError(`${what} must be in 0..65535, got ${port}`);
-  }
-  return port;
+  return requirePort(port, what);
 }
 
 const TYPE_PROTO: [type: number, proto: number][] = [
@@ -357,13 +355,8 @@ export function getnameinfo(
       `getnameinfo() sockaddr must be a [host, port] array, got ${describeValue(sockaddr)}`,
     );
   }
-  const [host, port] = sockaddr as [string, unknown];
-  if (typeof port !== "number" || !Number.isInteger(port)) {
-    throw new TypeError(`getnameinfo() port must be an integer, got ${describeValue(port)}`);
-  }
-  if (port < 0 || port > 65535) {
-    throw new RangeError(`getnameinfo() port must be in 0..65535, got ${port}`);
-  }
+  const [host, rawPort] = sockaddr as [string, unknown];
+  const port = requirePort(rawPort, "getnameinfo() port");
   const flagBits = requireIntegerArg(flags ?? 0, "getnameinfo() flags");
   return wrapOn(loop, nameOf(host, port, flagBits), `getnameinfo ${host}:${port}`);
 }
