@@ -8,7 +8,7 @@ import { isIP } from "node:net";
 import { wrapOn } from "../core/awaitable.js";
 import type { Future } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
-import { describeValue, requireOptions } from "../core/validate.js";
+import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
 import { GaiError, OSError } from "./errors.js";
 import { requirePort } from "./port.js";
 
@@ -195,6 +195,9 @@ const GAI_ERRNO: Record<string, number> = {
   EAI_ADDRFAMILY: -9,
 };
 
+/** `requireInteger`'s bound for arguments with no range of their own (flags, constants). */
+const ANY_INTEGER = Number.NEGATIVE_INFINITY;
+
 function gaiError(code: string, message: string, syscall = "getaddrinfo"): GaiError {
   return new GaiError(message, { code, errno: GAI_ERRNO[code], syscall });
 }
@@ -211,13 +214,6 @@ function lookupError(error: unknown, syscall: string): unknown {
     syscall,
     cause: error,
   });
-}
-
-function requireIntegerArg(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(`${what} must be an integer, got ${describeValue(value)}`);
-  }
-  return value;
 }
 
 /** A port as a number: an integer, a numeric string, or null/undefined for 0. */
@@ -265,10 +261,14 @@ export function getaddrinfo(
   }
   const portValue = parsePort(port, "getaddrinfo() port");
   requireOptions(options, "getaddrinfo() options");
-  const family = requireIntegerArg(options?.family ?? 0, "getaddrinfo() family");
-  const type = requireIntegerArg(options?.type ?? 0, "getaddrinfo() type");
-  const proto = requireIntegerArg(options?.proto ?? 0, "getaddrinfo() proto");
-  const flags = requireIntegerArg(options?.flags ?? 0, "getaddrinfo() flags");
+  const family = options?.family ?? 0;
+  const type = options?.type ?? 0;
+  const proto = options?.proto ?? 0;
+  const flags = options?.flags ?? 0;
+  requireInteger(family, "getaddrinfo() family", ANY_INTEGER);
+  requireInteger(type, "getaddrinfo() type", ANY_INTEGER);
+  requireInteger(proto, "getaddrinfo() proto", ANY_INTEGER);
+  requireInteger(flags, "getaddrinfo() flags", ANY_INTEGER);
   const description = `getaddrinfo ${host ?? "null"}:${String(portValue)}`;
   return wrapOn(loop, resolve(host ?? null, portValue, family, type, proto, flags), description);
 }
@@ -357,7 +357,8 @@ export function getnameinfo(
   }
   const [host, rawPort] = sockaddr as [string, unknown];
   const port = requirePort(rawPort, "getnameinfo() port");
-  const flagBits = requireIntegerArg(flags ?? 0, "getnameinfo() flags");
+  const flagBits = flags ?? 0;
+  requireInteger(flagBits, "getnameinfo() flags", ANY_INTEGER);
   return wrapOn(loop, nameOf(host, port, flagBits), `getnameinfo ${host}:${port}`);
 }
 
