@@ -117,8 +117,6 @@ export class SocketTransport implements Transport, LoopResource {
   #low = DEFAULT_HIGH_WATER / 4;
   /** The flush callback, made on first use (most connections never need one). */
   #flushCallback: (() => void) | null = null;
-  /** Every write passes `#afterFlush` (the high-water mark is below Node's). */
-  #flushCallbacks = false;
   /** The socket's 'drain' event calls `#afterFlush` (attached at the first pause). */
   #drainListened = false;
   readonly #peername: SocketAddress;
@@ -127,8 +125,8 @@ export class SocketTransport implements Transport, LoopResource {
   #shutdownTimer: { cancel(): void } | null = null;
 
   /**
-   * Takes over `socket` (connected, flowing not started) for `protocol`. `connectionMade` is
-   * called soon; `waiter`, if given, is resolved right after it.
+   * Takes over `socket` (connected, flowing not started) for `protocol`; `connectionMade` is
+   * called soon, as a loop callback.
    */
   constructor(
     loop: EventLoop,
@@ -163,16 +161,6 @@ export class SocketTransport implements Transport, LoopResource {
   /** @internal The loop closes with the connection open: abort it. */
   _closeWithLoop(): void {
     this.abort();
-  }
-
-  /** @internal The loop the transport runs on. */
-  get _loop(): EventLoop {
-    return this.#loop;
-  }
-
-  /** @internal The socket driven (for `startTls`, which wraps it). */
-  get _socket(): Socket {
-    return this.#socket;
   }
 
   getExtraInfo<K extends keyof ExtraInfo>(name: K): ExtraInfo[K] | undefined;
@@ -261,8 +249,11 @@ export class SocketTransport implements Transport, LoopResource {
     // it after every write, so it is passed only where a pause can need it: to data that queue
     // behind others, and to every write while the high-water mark is below Node's own (a
     // pause over Node's mark is ended at the latest by the 'drain' listener).
-    if (this.#flushCallbacks || socket.writableLength > 0) socket.write(data, this.#afterFlush);
-    else socket.write(data);
+    if (socket.writableLength > 0 || this.#high < socket.writableHighWaterMark) {
+      socket.write(data, this.#afterFlush);
+    } else {
+      socket.write(data);
+    }
     if (socket.writableLength > this.#high) this.#maybePauseProtocol();
   }
 
@@ -338,7 +329,6 @@ export class SocketTransport implements Transport, LoopResource {
     }
     this.#high = newHigh;
     this.#low = newLow;
-    this.#flushCallbacks = newHigh < this.#socket.writableHighWaterMark;
     this.#maybePauseProtocol();
   }
 
@@ -359,7 +349,6 @@ export class SocketTransport implements Transport, LoopResource {
     this.#unlisten(this.#socket);
     this.#socket = socket;
     this.#drainListened = false;
-    this.#flushCallbacks = this.#high < socket.writableHighWaterMark;
     this.#listen(socket);
     if (this.#started) this.#startReading();
     this.#catchUp(socket);
