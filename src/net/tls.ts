@@ -4,7 +4,7 @@
  * `sslHandshakeTimeout`). The same step upgrades a connection in `startTls`.
  */
 
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import * as tls from "node:tls";
 import { createLoopFuture, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
@@ -116,7 +116,7 @@ export async function tlsClient(
   const { ssl, serverHostname } = settings;
   const options: tls.ConnectionOptions =
     ssl === true ? {} : isSecureContext(ssl) ? { secureContext: ssl } : { ...ssl };
-  if (serverHostname !== null && options.servername === undefined && !isIp(serverHostname)) {
+  if (serverHostname !== null && options.servername === undefined && isIP(serverHostname) === 0) {
     options.servername = serverHostname;
   }
   const secure = scopeStorage.run(loop, () =>
@@ -180,10 +180,6 @@ function isSecureContext(value: unknown): value is tls.SecureContext {
   const SecureContext = (tls as unknown as { SecureContext: abstract new () => unknown })
     .SecureContext;
   return value instanceof SecureContext;
-}
-
-function isIp(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(":");
 }
 
 /** The `ssl` option of a server: Node's TLS options (with `key` and `cert`) or a `tls.SecureContext`. */
