@@ -45,6 +45,19 @@ export type {
   TaskFactory,
 } from "./core/loop.js";
 export { EventLoop, getRunningLoop } from "./core/loop.js";
+export type { OSErrorOptions } from "./core/osErrors.js";
+export {
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileNotFoundError,
+  GaiError,
+  OSError,
+  PermissionError,
+  ProcessLookupError,
+} from "./core/osErrors.js";
 export type { RunnerRunOptions, RunOptions } from "./core/runner.js";
 export { Runner, run } from "./core/runner.js";
 export { sleep } from "./core/sleep.js";
@@ -123,11 +136,7 @@ export {
   SOCK_RAW,
   SOCK_STREAM,
 } from "./net/dns.js";
-export type {
-  OSErrorOptions,
-  SSLCertVerificationErrorOptions,
-  SSLErrorOptions,
-} from "./net/errors.js";
+export type { SSLCertVerificationErrorOptions, SSLErrorOptions } from "./net/errors.js";
 export {
   BrokenPipeError,
   ConnectionAbortedError,
@@ -136,9 +145,13 @@ export {
   ConnectionResetError,
   GaiError,
   IncompleteReadError,
+  IncompleteReadError,
+  LimitOverrunError,
   LimitOverrunError,
   OSError,
   SSLCertVerificationError,
+  SSLCertVerificationError,
+  SSLError,
   SSLError,
 } from "./net/errors.js";
 export type { AddressFamily } from "./net/family.js";

@@ -13,9 +13,9 @@
 
 import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
+import { ConnectionResetError } from "../core/osErrors.js";
 import { ParkingLot } from "../core/parkingLot.js";
 import { isPromiseLike } from "../core/validate.js";
-import { ConnectionResetError } from "./errors.js";
 import type { StreamProtocolLike } from "./socketTransport.js";
 import type { StreamReader } from "./streamReader.js";
 import { StreamWriter } from "./streamWriter.js";
