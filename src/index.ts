@@ -138,20 +138,9 @@ export {
 } from "./net/dns.js";
 export type { SSLCertVerificationErrorOptions, SSLErrorOptions } from "./net/errors.js";
 export {
-  BrokenPipeError,
-  ConnectionAbortedError,
-  ConnectionError,
-  ConnectionRefusedError,
-  ConnectionResetError,
-  GaiError,
-  IncompleteReadError,
   IncompleteReadError,
   LimitOverrunError,
-  LimitOverrunError,
-  OSError,
   SSLCertVerificationError,
-  SSLCertVerificationError,
-  SSLError,
   SSLError,
 } from "./net/errors.js";
 export type { AddressFamily } from "./net/family.js";
