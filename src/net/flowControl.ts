@@ -1,5 +1,5 @@
 /**
- * @internal `FlowControl`, as asyncio's `FlowControlMixin` (`Lib/asyncio/streams.py`): the write
+ * `FlowControl`, as asyncio's `FlowControlMixin` (`Lib/asyncio/streams.py`): the write
  * flow control a `StreamWriter` waits on in `drain()`, and the Future `waitClosed()` awaits. The
  * protocol of a connection's streams extends it, and so does the protocol of a subprocess (for its
  * stdin).
