@@ -93,8 +93,8 @@ export function holdErrorsForTransport(socket: Socket, listener: (error: Error) 
   socket.off("error", listener);
 }
 
-/** Checks that `data` is what `write()` takes: a `Uint8Array` or a string (sent as UTF-8). */
-function requireData(data: unknown, method: string): asserts data is Data {
+/** @internal Checks that `data` is what `write()` takes: a `Uint8Array` or a string (UTF-8). */
+export function requireData(data: unknown, method: string): asserts data is Data {
   if (typeof data !== "string" && !(data instanceof Uint8Array)) {
     throw new TypeError(
       `${method} data must be a Uint8Array (a Buffer is one) or a string, got ${describeValue(data)}`,

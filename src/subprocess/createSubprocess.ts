@@ -88,7 +88,7 @@ async function startProcess(
     command,
     plan,
   );
-  return new Process(transport, protocol, loop);
+  return new Process(transport, protocol);
 }
 
 /** @internal `loop.subprocessExec()` (see `EventLoop.subprocessExec`). */

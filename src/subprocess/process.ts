@@ -3,10 +3,10 @@
  * `createSubprocessExec()`/`createSubprocessShell()`, with its pipes as streams.
  */
 import { inspectAsToString } from "../core/display.js";
-import type { EventLoop } from "../core/loop.js";
 import { BrokenPipeError, ConnectionResetError } from "../core/osErrors.js";
 import { gather } from "../flow/gather.js";
 import type { SignalLike } from "../net/signals.js";
+import { requireData } from "../net/socketTransport.js";
 import type { StreamReader } from "../net/streamReader.js";
 import type { StreamWriter } from "../net/streamWriter.js";
 import type { Data } from "../net/transport.js";
@@ -37,7 +37,6 @@ export class Process implements AsyncDisposable {
   constructor(
     transport: SubprocessTransport & { _wait(): PromiseLike<number> },
     protocol: SubprocessStreamProtocol,
-    _loop: EventLoop,
   ) {
     this.#transport = transport;
     this.pid = transport.getPid();
@@ -73,9 +72,13 @@ export class Process implements AsyncDisposable {
    *
    * A child that exits or closes its stdin before reading all of `input` is not an error
    * (`BrokenPipeError` and `ConnectionResetError` are ignored, as asyncio does). Cancelling it,
-   * or a `timeout()` around it, does not stop the child.
+   * or a `timeout()` around it, does not stop the child. `input` is ignored when stdin is not
+   * piped, as in asyncio.
+   *
+   * @throws TypeError when `input` is not a Uint8Array, a string or null.
    */
   async communicate(input: Data | null = null): Promise<[Buffer | null, Buffer | null]> {
+    if (input !== null) requireData(input, "communicate() input");
     const [, stdout, stderr] = await gather(
       this.stdin === null ? noop : () => this.#feedStdin(this.stdin as StreamWriter, input),
       this.stdout === null ? noop : () => this.#readStream(1, this.stdout as StreamReader),
