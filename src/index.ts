@@ -45,6 +45,19 @@ export type {
   TaskFactory,
 } from "./core/loop.js";
 export { EventLoop, getRunningLoop } from "./core/loop.js";
+export type { OSErrorOptions } from "./core/osErrors.js";
+export {
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileNotFoundError,
+  GaiError,
+  OSError,
+  PermissionError,
+  ProcessLookupError,
+} from "./core/osErrors.js";
 export type { RunnerRunOptions, RunOptions } from "./core/runner.js";
 export { Runner, run } from "./core/runner.js";
 export { sleep } from "./core/sleep.js";
@@ -123,21 +136,10 @@ export {
   SOCK_RAW,
   SOCK_STREAM,
 } from "./net/dns.js";
-export type {
-  OSErrorOptions,
-  SSLCertVerificationErrorOptions,
-  SSLErrorOptions,
-} from "./net/errors.js";
+export type { SSLCertVerificationErrorOptions, SSLErrorOptions } from "./net/errors.js";
 export {
-  BrokenPipeError,
-  ConnectionAbortedError,
-  ConnectionError,
-  ConnectionRefusedError,
-  ConnectionResetError,
-  GaiError,
   IncompleteReadError,
   LimitOverrunError,
-  OSError,
   SSLCertVerificationError,
   SSLError,
 } from "./net/errors.js";
@@ -181,6 +183,15 @@ export type { PriorityQueueOptions } from "./queues/priorityQueue.js";
 export { PriorityQueue } from "./queues/priorityQueue.js";
 export type { QueueOptions, QueueStatistics, ShutdownOptions } from "./queues/queue.js";
 export { Queue } from "./queues/queue.js";
+export type { CreateSubprocessOptions } from "./subprocess/createSubprocess.js";
+export { createSubprocessExec, createSubprocessShell } from "./subprocess/createSubprocess.js";
+export { Process } from "./subprocess/process.js";
+export type { SubprocessOptions } from "./subprocess/spawn.js";
+export type { StderrTarget, StdioTarget } from "./subprocess/stdio.js";
+export { DEVNULL, PIPE, STDOUT } from "./subprocess/stdio.js";
+export type { SubprocessProtocolLike } from "./subprocess/subprocessProtocol.js";
+export { SubprocessProtocol } from "./subprocess/subprocessProtocol.js";
+export type { SubprocessTransport } from "./subprocess/subprocessTransport.js";
 export { Acquirable } from "./sync/acquirable.js";
 export type { BarrierState, BarrierStatistics } from "./sync/barrier.js";
 export { Barrier, BrokenBarrierError } from "./sync/barrier.js";

@@ -65,6 +65,10 @@ import { addSignalHandler, removeSignalHandler } from "../net/signals.js";
 import { type LoopStartTlsOptions, startTls } from "../net/startTls.js";
 import type { SSLOption, SSLServerOption } from "../net/tls.js";
 import type { DatagramTransport, Transport } from "../net/transport.js";
+import { subprocessExec, subprocessShell } from "../subprocess/createSubprocess.js";
+import type { SubprocessOptions } from "../subprocess/spawn.js";
+import type { SubprocessProtocolLike } from "../subprocess/subprocessProtocol.js";
+import type { SubprocessTransport } from "../subprocess/subprocessTransport.js";
 import type { TaskOptions } from "./task.js";
 import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
@@ -920,6 +924,43 @@ export class EventLoop implements AlarmHost {
    */
   getnameinfo(sockaddr: readonly [string, number], flags = 0): Future<[string, string]> {
     return getnameinfo(this, sockaddr, flags);
+  }
+
+  /**
+   * Starts `program` with `args` (no shell) for `protocolFactory`'s protocol, as asyncio's
+   * `subprocess_exec`: stdin, stdout and stderr are pipes unless `options` say otherwise, and
+   * the protocol hears of the pipes' data (`pipeDataReceived(fd, data)`), their end and the
+   * child's exit. Resolves once `connectionMade` ran.
+   *
+   * @throws FileNotFoundError (`ENOENT`) when the program does not exist; PermissionError when
+   *   it is not executable; TypeError/RangeError for bad arguments, before anything starts.
+   * @example
+   * const [transport, protocol] = await loop.subprocessExec(() => new Collect(), "ls", ["-l"]);
+   */
+  subprocessExec<P extends SubprocessProtocolLike>(
+    protocolFactory: () => P,
+    program: string | URL,
+    args?: readonly string[],
+    options?: SubprocessOptions,
+  ): Promise<[SubprocessTransport, P]> {
+    this.#checkClosed();
+    return subprocessExec(this, protocolFactory, program, args, options);
+  }
+
+  /**
+   * Runs `cmd` with `/bin/sh -c` for `protocolFactory`'s protocol, as asyncio's
+   * `subprocess_shell` (pipes by default, as `subprocessExec`).
+   *
+   * @example
+   * const [transport, protocol] = await loop.subprocessShell(() => new Collect(), "ls | wc -l");
+   */
+  subprocessShell<P extends SubprocessProtocolLike>(
+    protocolFactory: () => P,
+    cmd: string,
+    options?: SubprocessOptions,
+  ): Promise<[SubprocessTransport, P]> {
+    this.#checkClosed();
+    return subprocessShell(this, protocolFactory, cmd, options);
   }
 
   /**

@@ -7,9 +7,9 @@ import * as net from "node:net";
 import { ExceptionGroup } from "../core/exceptionGroup.js";
 import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
+import { fromNodeError, OSError } from "../core/osErrors.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction, requireOptions } from "../core/validate.js";
-import { fromNodeError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
 import { toPort } from "./port.js";
 import {

@@ -8,6 +8,7 @@ import { lstatSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import { wrapOn } from "../core/awaitable.js";
 import type { EventLoop } from "../core/loop.js";
+import { fromNodeError, OSError } from "../core/osErrors.js";
 import { scopeStorage } from "../core/scope.js";
 import {
   describeValue,
@@ -15,7 +16,6 @@ import {
   requireInteger,
   requireOptions,
 } from "../core/validate.js";
-import { fromNodeError, OSError } from "./errors.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
 import { toPort } from "./port.js";
 import { requireReusePort } from "./reusePort.js";

@@ -8,8 +8,8 @@ import { isIP } from "node:net";
 import { wrapOn } from "../core/awaitable.js";
 import type { Future } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
+import { GaiError, OSError } from "../core/osErrors.js";
 import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
-import { GaiError, OSError } from "./errors.js";
 import { requirePort } from "./port.js";
 
 /**

@@ -2,6 +2,7 @@
  * The errors of the stream layer, named as asyncio names them.
  */
 import { named } from "../core/errors.js";
+import { fromNodeError, OSError, type OSErrorOptions } from "../core/osErrors.js";
 
 /**
  * Raised by `StreamReader.readexactly()`/`readuntil()` when the stream ends first.
@@ -34,110 +35,6 @@ export class LimitOverrunError extends Error {
   }
 }
 named(LimitOverrunError, "LimitOverrunError");
-
-/** The fields Node puts on a system error (`err.code`, `err.errno`, `err.syscall`…). */
-interface NodeSystemError extends Error {
-  code?: unknown;
-  errno?: unknown;
-  syscall?: unknown;
-  address?: unknown;
-  port?: unknown;
-}
-
-/**
- * An operating-system error, as Python's `OSError`: a failed socket call, connect, bind or
- * lookup. It carries Node's fields: `code` (`"ECONNRESET"`), `errno` (Node's negative number),
- * `syscall` (`"read"`), and `address`/`port` when Node gave them. The original error is the
- * `cause`.
- */
-export class OSError extends Error {
-  /** The error code, e.g. `"ECONNREFUSED"` (undefined when the error has none). */
-  readonly code: string | undefined;
-  /** Node's errno (negative on POSIX), when there is one. */
-  readonly errno: number | undefined;
-  /** The system call that failed, e.g. `"connect"`. */
-  readonly syscall: string | undefined;
-  /** The address involved, when Node gave one. */
-  readonly address: string | undefined;
-  /** The port involved, when Node gave one. */
-  readonly port: number | undefined;
-
-  constructor(message: string, options: OSErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = options.code;
-    this.errno = options.errno;
-    this.syscall = options.syscall;
-    this.address = options.address;
-    this.port = options.port;
-  }
-}
-named(OSError, "OSError");
-
-/** The fields of an `OSError`. */
-export interface OSErrorOptions {
-  code?: string | undefined;
-  errno?: number | undefined;
-  syscall?: string | undefined;
-  address?: string | undefined;
-  port?: number | undefined;
-  cause?: unknown;
-}
-
-/** A connection failed (Python's `ConnectionError`): the base of the four below. */
-export class ConnectionError extends OSError {}
-named(ConnectionError, "ConnectionError");
-
-/** The peer reset the connection (`ECONNRESET`), or it was lost while a task waited on it. */
-export class ConnectionResetError extends ConnectionError {}
-named(ConnectionResetError, "ConnectionResetError");
-
-/** The connection was aborted on this side (`ECONNABORTED`). */
-export class ConnectionAbortedError extends ConnectionError {}
-named(ConnectionAbortedError, "ConnectionAbortedError");
-
-/** Nothing listens at the address connected to (`ECONNREFUSED`). */
-export class ConnectionRefusedError extends ConnectionError {}
-named(ConnectionRefusedError, "ConnectionRefusedError");
-
-/** Writing to a connection the peer closed (`EPIPE`). */
-export class BrokenPipeError extends ConnectionError {}
-named(BrokenPipeError, "BrokenPipeError");
-
-/** A host name could not be resolved (Python's `socket.gaierror`: `ENOTFOUND`, `EAI_AGAIN`). */
-export class GaiError extends OSError {}
-named(GaiError, "GaiError");
-
-const classByCode: Record<string, new (message: string, options: OSErrorOptions) => OSError> = {
-  ECONNRESET: ConnectionResetError,
-  ECONNABORTED: ConnectionAbortedError,
-  ECONNREFUSED: ConnectionRefusedError,
-  EPIPE: BrokenPipeError,
-  ENOTFOUND: GaiError,
-  EAI_AGAIN: GaiError,
-  EAI_FAIL: GaiError,
-  EAI_NONAME: GaiError,
-  ENODATA: GaiError,
-};
-
-/**
- * @internal The library's error for an error Node raised: a system error becomes the
- * `OSError` subclass its code names (the Node error kept as `cause`); anything else is returned
- * as it is.
- */
-export function fromNodeError(error: unknown): unknown {
-  if (!(error instanceof Error) || error instanceof OSError) return error;
-  const nodeError = error as NodeSystemError;
-  if (typeof nodeError.code !== "string" || typeof nodeError.syscall !== "string") return error;
-  const Class = classByCode[nodeError.code] ?? OSError;
-  return new Class(error.message, {
-    code: nodeError.code,
-    errno: typeof nodeError.errno === "number" ? nodeError.errno : undefined,
-    syscall: nodeError.syscall,
-    address: typeof nodeError.address === "string" ? nodeError.address : undefined,
-    port: typeof nodeError.port === "number" ? nodeError.port : undefined,
-    cause: error,
-  });
-}
 
 /**
  * A TLS failure (Python's `ssl.SSLError`): a handshake the peer broke off, a record that is not

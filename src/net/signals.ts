@@ -51,8 +51,8 @@ for (const [name, number] of Object.entries(numberByName)) {
 }
 const UNCATCHABLE = new Set([numberByName["SIGKILL"], numberByName["SIGSTOP"]]);
 
-/** The number and name of `sig`, checked as CPython's `_check_signal`. */
-function checkSignal(sig: unknown): [number, NodeJS.Signals] {
+/** @internal The number and name of `sig`, checked as CPython's `_check_signal`. */
+export function checkSignal(sig: unknown): [number, NodeJS.Signals] {
   if (typeof sig === "string") {
     const number = numberByName[sig];
     if (number === undefined || !Object.hasOwn(numberByName, sig)) {

@@ -2,7 +2,10 @@
  * @internal `SocketTransport`: the one socket layer. Every stream connection — TCP, TLS, Unix,
  * client or accepted, used through a protocol or through streams — is a `net.Socket` (a
  * `tls.TLSSocket` is one) driven by this class, which gives it asyncio's selector-transport
- * behaviour (`Lib/asyncio/selector_events.py`, `_SelectorSocketTransport`).
+ * behaviour (`Lib/asyncio/selector_events.py`, `_SelectorSocketTransport`). A child process's
+ * pipes are `net.Socket`s too, and are driven the same way (asyncio's pipe transports,
+ * `Lib/asyncio/unix_events.py`): a read pipe ends with `eofReceived` then `connectionLost`, a
+ * write pipe reports a reader gone as a `BrokenPipeError`.
  *
  * Invariants:
  * - The protocol sees `connectionMade` once, then data, then at most one `eofReceived`, then
@@ -10,6 +13,9 @@
  *   Future resolved by `connectionMade` is resolved before the task awaiting the connection
  *   resumes. Node is asked for data only once `connectionMade` ran (the socket is not flowing
  *   before), so no data can overtake it.
+ * - A pipe's socket is listened to from the start (Node resumes a child's pipes when the child
+ *   exits, whoever listens): data and end of file that come before `connectionMade` or while
+ *   reading is paused are held, and delivered, in order, once reading starts or resumes.
  * - Protocol callbacks run in the loop's scope (not in the scope of the task that opened the
  *   connection): the socket is created inside `scopeStorage.run(loop, …)`, so its events carry
  *   that scope, as asyncio runs protocol callbacks as loop callbacks.
@@ -27,8 +33,9 @@ import { TLSSocket } from "node:tls";
 import { RuntimeError, TimeoutError } from "../core/errors.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
+import { OSError } from "../core/osErrors.js";
 import { describeValue, requireInteger } from "../core/validate.js";
-import { fromTlsError, OSError } from "./errors.js";
+import { fromTlsError } from "./errors.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import type { BaseProtocol } from "./protocols.js";
 import { shutdownTimeoutOf } from "./tls.js";
@@ -66,6 +73,8 @@ export interface SocketTransportOptions {
   readonly server?: TransportOwner | null;
   /** The path of a Unix socket (its peer and local names). */
   readonly path?: string | null;
+  /** For a child process's pipe, what it is (`"stdin of process 4242"`). */
+  readonly pipe?: string | null;
 }
 
 const transportOf = Symbol("asyncio-ts transport");
@@ -100,6 +109,7 @@ export class SocketTransport implements Transport, LoopResource {
   #protocol: StreamProtocolLike;
   readonly #server: TransportOwner | null;
   readonly #path: string | null;
+  readonly #pipe: string | null;
   readonly #hold: InFlight;
   #started = false;
   #closing = false;
@@ -123,6 +133,12 @@ export class SocketTransport implements Transport, LoopResource {
   readonly #sockname: SocketAddress;
   /** Over TLS, the timer that aborts a close which does not flush in time. */
   #shutdownTimer: { cancel(): void } | null = null;
+  /** Whether the socket's 'data' and 'end' events reach this transport. */
+  #reading = false;
+  /** Data that came while reading was paused or not started yet (see the file comment). */
+  #held: Buffer[] | null = null;
+  /** End of file came while data were held, or reading was paused or not started. */
+  #endHeld = false;
 
   /**
    * Takes over `socket` (connected, flowing not started) for `protocol`; `connectionMade` is
@@ -139,17 +155,24 @@ export class SocketTransport implements Transport, LoopResource {
     this.#protocol = protocol;
     this.#server = options.server ?? null;
     this.#path = options.path ?? null;
+    this.#pipe = options.pipe ?? null;
     this.#peername = this.#path ?? peernameOf(socket);
     this.#sockname = this.#path ?? socknameOf(socket);
-    this.#hold = loop.inFlight(`connection ${describeAddress(this.#peername)}`, {
-      kind: "outside",
-    });
+    this.#hold = loop.inFlight(this.#describe(), { kind: "outside" });
     trackOnLoop(loop, this);
     this.#server?._attach(this);
     if (this.#path === null && !socket.destroyed) socket.setNoDelay(true);
     this.#listen(socket);
+    if (this.#pipe !== null) this.#listenToData(socket);
     loop.callSoon(connectionMadeOf, this);
     this.#catchUp(socket);
+  }
+
+  /** What the connection is, for its hold and `toString()`. */
+  #describe(): string {
+    return this.#pipe === null
+      ? `connection ${describeAddress(this.#peername)}`
+      : `pipe ${this.#pipe}`;
   }
 
   /** Checks whether a flush resumed the protocol; passed to writes and the 'drain' event. */
@@ -171,6 +194,7 @@ export class SocketTransport implements Transport, LoopResource {
       throw new TypeError(`getExtraInfo() name must be a string, got ${describeValue(name)}`);
     }
     const socket = this.#socket;
+    if (this.#pipe !== null) return defaultValue;
     switch (name) {
       case "peername":
         return this.#peername === "" ? defaultValue : this.#peername;
@@ -218,7 +242,7 @@ export class SocketTransport implements Transport, LoopResource {
   resumeReading(): void {
     if (this.#closing || !this.#paused) return;
     this.#paused = false;
-    if (this.#started) this.#socket.resume();
+    if (this.#started) this.#flowAgain();
   }
 
   setProtocol(protocol: BaseProtocol<never>): void {
@@ -334,7 +358,10 @@ export class SocketTransport implements Transport, LoopResource {
 
   toString(): string {
     const state = this.#lostCalled ? "closed" : this.#closing ? "closing" : "open";
-    const info = [`SocketTransport ${state}`, `peer=${describeAddress(this.#peername)}`];
+    const info =
+      this.#pipe === null
+        ? [`SocketTransport ${state}`, `peer=${describeAddress(this.#peername)}`]
+        : [`PipeTransport ${state}`, this.#pipe];
     if (!this.#closing) info.push(this.#paused ? "read=paused" : "read=polling");
     const size = this.#socket.writableLength;
     if (size > 0) info.push(`write=<bufsize=${size}>`);
@@ -349,6 +376,7 @@ export class SocketTransport implements Transport, LoopResource {
     this.#unlisten(this.#socket);
     this.#socket = socket;
     this.#drainListened = false;
+    this.#reading = false;
     this.#listen(socket);
     if (this.#started) this.#startReading();
     this.#catchUp(socket);
@@ -378,10 +406,31 @@ export class SocketTransport implements Transport, LoopResource {
   }
 
   #startReading(): void {
-    const socket = this.#socket;
+    if (!this.#reading) this.#listenToData(this.#socket);
+    if (this.#paused) this.#socket.pause();
+    else this.#flowAgain();
+  }
+
+  #listenToData(socket: Socket): void {
+    this.#reading = true;
     socket.on("data", onSocketData);
     socket.on("end", onSocketEnd);
-    if (this.#paused) socket.pause();
+  }
+
+  /** Reading starts or resumes: what was held first, then the socket's flow. */
+  #flowAgain(): void {
+    const held = this.#held;
+    while (held !== null && held.length > 0 && !this.#paused && !this.#closing) {
+      this.#deliver(held.shift() as Buffer);
+    }
+    if (this.#paused || this.#closing) return;
+    this.#held = null;
+    if (this.#endHeld) {
+      this.#endHeld = false;
+      this._onEnd();
+      return;
+    }
+    this.#socket.resume();
   }
 
   #listen(socket: DrivenSocket): void {
@@ -399,6 +448,7 @@ export class SocketTransport implements Transport, LoopResource {
 
   #unlisten(socket: DrivenSocket): void {
     socket[transportOf] = undefined;
+    this.#reading = false;
     socket.off("data", onSocketData);
     socket.off("end", onSocketEnd);
     socket.off("error", onSocketError);
@@ -409,6 +459,16 @@ export class SocketTransport implements Transport, LoopResource {
   /** @internal Node delivered data. */
   _onData(data: Buffer): void {
     if (this.#closing) return;
+    if (!this.#started || this.#paused) {
+      this.#held ??= [];
+      this.#held.push(data);
+      this.#socket.pause();
+      return;
+    }
+    this.#deliver(data);
+  }
+
+  #deliver(data: Buffer): void {
     const protocol = this.#protocol;
     if (protocol.getBuffer !== undefined) {
       this.#deliverBuffered(protocol, data);
@@ -450,6 +510,10 @@ export class SocketTransport implements Transport, LoopResource {
   /** @internal The peer sent end of file. */
   _onEnd(): void {
     if (this.#closing) return;
+    if (!this.#started || this.#paused || this.#held !== null) {
+      this.#endHeld = true;
+      return;
+    }
     let keepOpen: unknown;
     try {
       keepOpen = this.#protocol.eofReceived?.();

@@ -3,19 +3,10 @@
  * every pair of streams. It feeds the `StreamReader`, keeps the write flow control
  * `StreamWriter.drain()` waits on (asyncio's `FlowControlMixin`), and, on a server, runs the
  * connection handler as a task.
- *
- * Invariants: tasks in `drain()` are parked on `#drainLot` only while writing is paused and the
- * connection is not lost; `resumeWriting` and `connectionLost` wake them all. The Future
- * `waitClosed()` awaits is made on the first call (most connections never have one); it settles
- * once, at `connectionLost`, with the error that broke the connection (retrieved at once, so it
- * is never reported as unretrieved: `waitClosed()` still throws it).
  */
-
-import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
-import { ParkingLot } from "../core/parkingLot.js";
 import { isPromiseLike } from "../core/validate.js";
-import { ConnectionResetError } from "./errors.js";
+import { FlowControl } from "./flowControl.js";
 import type { StreamProtocolLike } from "./socketTransport.js";
 import type { StreamReader } from "./streamReader.js";
 import { StreamWriter } from "./streamWriter.js";
@@ -28,17 +19,9 @@ export type ClientConnectedCallback = (
 ) => void | PromiseLike<void>;
 
 /** @internal See the file comment. */
-export class StreamReaderProtocol implements StreamProtocolLike {
-  readonly #loop: EventLoop;
+export class StreamReaderProtocol extends FlowControl implements StreamProtocolLike {
   #reader: StreamReader | null;
   readonly #clientConnected: ClientConnectedCallback | null;
-  /** What `waitClosed()` awaits, made on its first call. */
-  #closed: Future<void> | null = null;
-  #paused = false;
-  #connectionLost = false;
-  #lostError: Error | null = null;
-  /** Where `drain()` waits; made at the first pause of writing. */
-  #drainLot: ParkingLot | null = null;
   #overTls = false;
 
   constructor(
@@ -46,13 +29,13 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     reader: StreamReader,
     clientConnected: ClientConnectedCallback | null = null,
   ) {
-    this.#loop = loop;
+    super(loop);
     this.#reader = reader;
     this.#clientConnected = clientConnected;
   }
 
   /** @internal Whether this is a server-side connection (so `startTls` is server-side). */
-  get _serverSide(): boolean {
+  override get _serverSide(): boolean {
     return this.#clientConnected !== null;
   }
 
@@ -62,8 +45,8 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     if (reader !== null) reader._setTransport(transport);
     const handler = this.#clientConnected;
     if (handler === null || reader === null) return;
-    const writer = new StreamWriter(transport, this, reader, this.#loop);
-    const task = this.#loop.createTask(() => runHandler(handler, reader, writer));
+    const writer = new StreamWriter(transport, this, reader, this.loop);
+    const task = this.loop.createTask(() => runHandler(handler, reader, writer));
     task.addDoneCallback(() => {
       if (task.cancelled()) {
         transport.close();
@@ -71,7 +54,7 @@ export class StreamReaderProtocol implements StreamProtocolLike {
       }
       const error = task.exception();
       if (error !== null) {
-        this.#loop.callExceptionHandler({
+        this.loop.callExceptionHandler({
           message: "Unhandled exception in client_connected_cb",
           exception: error,
           transport,
@@ -81,17 +64,13 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     });
   }
 
-  connectionLost(error: Error | null): void {
+  override connectionLost(error: Error | null): void {
     const reader = this.#reader;
     if (reader !== null) {
       if (error === null) reader.feedEof();
       else reader.setException(error);
     }
-    const closed = this.#closed;
-    if (closed !== null) settleClosed(closed, error);
-    this.#connectionLost = true;
-    this.#lostError = error;
-    if (this.#paused) this.#drainLot?.unparkAll();
+    super.connectionLost(error);
     this.#reader = null;
   }
 
@@ -105,52 +84,9 @@ export class StreamReaderProtocol implements StreamProtocolLike {
     return !this.#overTls;
   }
 
-  pauseWriting(): void {
-    this.#paused = true;
-  }
-
-  resumeWriting(): void {
-    this.#paused = false;
-    this.#drainLot?.unparkAll();
-  }
-
-  /** @internal The Future `waitClosed()` awaits (settled once the connection is lost). */
-  get _closed(): Future<void> {
-    if (this.#closed === null) {
-      this.#closed = createLoopFuture<void>(this.#loop);
-      if (this.#connectionLost) settleClosed(this.#closed, this.#lostError);
-    }
-    return this.#closed;
-  }
-
   /** @internal After `startTls`: the connection now runs over TLS. */
-  _upgraded(): void {
+  override _upgraded(): void {
     this.#overTls = true;
-  }
-
-  /** @internal asyncio's `_drain_helper`: waits while writing is paused. */
-  _drainHelper(): Promise<void> | undefined {
-    if (this.#connectionLost) {
-      return Promise.reject(new ConnectionResetError("Connection lost"));
-    }
-    if (!this.#paused) return undefined;
-    this.#drainLot ??= new ParkingLot(this);
-    return this.#drainLot.park("StreamWriter.drain()", () => this.#afterDrainWait(), rethrow);
-  }
-
-  #afterDrainWait(): void {
-    const error = this.#lostError;
-    if (error !== null) throw error;
-  }
-}
-
-function settleClosed(closed: Future<void>, error: Error | null): void {
-  if (closed._state !== PENDING) return;
-  if (error === null) {
-    closed._resolve(undefined);
-  } else {
-    closed._reject(error);
-    closed.exception();
   }
 }
 
@@ -162,8 +98,4 @@ function runHandler(
 ): PromiseLike<void> {
   const result = handler(reader, writer);
   return isPromiseLike(result) ? result : Promise.resolve();
-}
-
-function rethrow(error: unknown): never {
-  throw error;
 }

@@ -7,9 +7,9 @@ import { createLoopFuture, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { sleep } from "../core/sleep.js";
 import { requireOptions } from "../core/validate.js";
+import type { FlowControl } from "./flowControl.js";
 import { startTls } from "./startTls.js";
 import type { StreamReader } from "./streamReader.js";
-import type { StreamReaderProtocol } from "./streamReaderProtocol.js";
 import type { SSLOption, SSLServerOption } from "./tls.js";
 import type { Data, ExtraInfo, Transport } from "./transport.js";
 
@@ -38,14 +38,14 @@ export interface StartTlsOptions {
  */
 export class StreamWriter implements AsyncDisposable {
   #transport: Transport;
-  readonly #protocol: StreamReaderProtocol;
+  readonly #protocol: FlowControl;
   readonly #reader: StreamReader | null;
   readonly #loop: EventLoop;
 
-  /** @internal Made by `openConnection()` and the servers of `startServer()`. */
+  /** @internal Made by `openConnection()`, the servers of `startServer()` and subprocesses. */
   constructor(
     transport: Transport,
-    protocol: StreamReaderProtocol,
+    protocol: FlowControl,
     reader: StreamReader | null,
     loop: EventLoop,
   ) {

@@ -8,9 +8,10 @@ import { isIP, type Socket } from "node:net";
 import * as tls from "node:tls";
 import { createLoopFuture, PENDING } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
+import { ConnectionAbortedError, ConnectionResetError } from "../core/osErrors.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue } from "../core/validate.js";
-import { ConnectionAbortedError, ConnectionResetError, fromTlsError } from "./errors.js";
+import { fromTlsError } from "./errors.js";
 import { holdErrorsForTransport } from "./socketTransport.js";
 
 /**

@@ -6,7 +6,7 @@
 import type { Socket as UdpSocket } from "node:dgram";
 import type { AddressInfo, Server as NetServer, Socket as NetSocket } from "node:net";
 import { inspectAsToString } from "../core/display.js";
-import { OSError } from "./errors.js";
+import { OSError } from "../core/osErrors.js";
 import type { SocketAddress } from "./transport.js";
 
 /** The address family of a socket. */

@@ -20,7 +20,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
-import { OSError } from "#internal/net/errors.js";
+import { OSError } from "#internal/core/osErrors.js";
 import { DatagramProtocol } from "#internal/net/protocols.js";
 import type { DatagramTransport } from "#internal/net/transport.js";
 import type { TransportSocket } from "#internal/net/transportSocket.js";

@@ -16,7 +16,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as asyncio from "asyncio-ts";
-import { GaiError, OSError } from "#internal/net/errors.js";
+import { GaiError, OSError } from "#internal/core/osErrors.js";
 import { rejection } from "../helpers.js";
 
 const {
