@@ -92,6 +92,8 @@ export class StreamReader {
   #waiter: { error: unknown; failed: boolean } | null = null;
   #transport: ReadFlowControl | null = null;
   #paused = false;
+  /** A `read()` to the end of the stream is waiting: chunks do not wake it, nor pause reading. */
+  #readingAll = false;
 
   /**
    * @throws TypeError if `limit` is not an integer; RangeError (Python's `ValueError`) if it
@@ -164,6 +166,7 @@ export class StreamReader {
 
   /** Wakes the waiting task, and pauses the transport once the buffer is over twice the limit. */
   #fed(): void {
+    if (this.#readingAll) return;
     this.#wakeupWaiter();
     const transport = this.#transport;
     if (transport !== null && !this.#paused && this.#length > 2 * this.#limit) {
@@ -198,16 +201,7 @@ export class StreamReader {
     }
     if (this.#exception !== null) throw this.#exception;
     if (n === 0) return Buffer.alloc(0);
-    if (n < 0) {
-      // Read `limit` bytes at a time, so that a paused transport is resumed.
-      const blocks: Buffer[] = [];
-      for (;;) {
-        const block = await this.read(this.#limit);
-        if (block.length === 0) break;
-        blocks.push(block);
-      }
-      return Buffer.concat(blocks);
-    }
+    if (n < 0) return this.#readAll();
     if (this.#length === 0 && !this.#eof) await this.#waitForData("read");
     const size = Math.min(n, this.#length);
     if (size > this.#end - this.#start) this.#coalesce();
@@ -393,6 +387,34 @@ export class StreamReader {
     if (this.#transport !== null) info.push("transport");
     if (this.#paused) info.push("paused");
     return `<${info.join(" ")}>`;
+  }
+
+  /**
+   * `read(-1)`: everything until the end of the stream. Every byte is kept until then anyway, so
+   * while it waits, the transport is not paused and chunks do not wake the task: it wakes once,
+   * at the end (or an error), and joins the chunks once. (CPython reads `limit` bytes at a time,
+   * which pauses and resumes the transport every `limit` bytes for the same result.)
+   */
+  async #readAll(): Promise<Buffer> {
+    while (!this.#eof) {
+      const waiting = this.#waitForData("read");
+      this.#readingAll = true;
+      try {
+        await waiting;
+      } finally {
+        this.#readingAll = false;
+      }
+    }
+    const length = this.#length;
+    if (this.#queue === null) return this.#take(length);
+    const queue = this.#queue;
+    const parts = [this.#storage.subarray(this.#start, this.#end)];
+    while (queue.length > 0) parts.push(queue.shift());
+    const all = Buffer.concat(parts, length);
+    this.#queue = null;
+    this.#queued = 0;
+    this.#drop(this.#end - this.#start);
+    return all;
   }
 
   /** CPython's `_wait_for_data`: wait until data, the end of the stream or an error is fed. */

@@ -504,3 +504,39 @@ test(
     });
   },
 );
+
+// ours: read() to the end of the stream keeps every byte whatever the limit (CPython reads
+// `limit` bytes at a time; here the chunks are joined once at the end)
+test("read() to end of file returns megabytes sent in many chunks, with a small limit", T, () =>
+  asyncio.run(async () => {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < chunk.length; i++) chunk[i] = i % 251;
+    const chunks = 80;
+    const server = await asyncio.startServer(
+      async (_reader, writer) => {
+        for (let i = 0; i < chunks; i++) {
+          writer.write(chunk);
+          await writer.drain();
+        }
+        writer.close();
+      },
+      "127.0.0.1",
+      0,
+    );
+    const [reader, writer] = await asyncio.openConnection("127.0.0.1", portOf(server), {
+      limit: 1024,
+    });
+    const first = await reader.readexactly(10);
+    const rest = await asyncio.timeout(10, () => reader.read());
+    const all = Buffer.concat([first, rest]);
+    assert.equal(all.length, chunks * chunk.length);
+    for (let i = 0; i < chunks; i++) {
+      assert.ok(all.subarray(i * chunk.length, (i + 1) * chunk.length).equals(chunk), `chunk ${i}`);
+    }
+    assert.equal(reader.atEof(), true);
+    writer.close();
+    await writer.waitClosed();
+    server.close();
+    await server.waitClosed();
+  }),
+);
