@@ -15,7 +15,9 @@
  *   before), so no data can overtake it.
  * - A pipe's socket is listened to from the start (Node resumes a child's pipes when the child
  *   exits, whoever listens): data and end of file that come before `connectionMade` or while
- *   reading is paused are held, and delivered, in order, once reading starts or resumes.
+ *   reading is paused are held, and delivered, in order, once reading starts or resumes — even
+ *   if the socket closed meanwhile, in which case `connectionLost` waits for them. Only this
+ *   side's `close()`/`abort()` (or a fatal error) stops the delivery.
  * - Protocol callbacks run in the loop's scope (not in the scope of the task that opened the
  *   connection): the socket is created inside `scopeStorage.run(loop, …)`, so its events carry
  *   that scope, as asyncio runs protocol callbacks as loop callbacks.
@@ -113,6 +115,10 @@ export class SocketTransport implements Transport, LoopResource {
   readonly #hold: InFlight;
   #started = false;
   #closing = false;
+  /** `close()`, `abort()` or a fatal error: data are no longer delivered. */
+  #stopped = false;
+  /** The socket closed while data were held: `connectionLost` follows their delivery. */
+  #lostWaits = false;
   /** Reading paused by `pauseReading()`. */
   #paused = false;
   /** `writeEof()` was called. */
@@ -312,6 +318,7 @@ export class SocketTransport implements Transport, LoopResource {
   }
 
   close(): void {
+    this.#stop();
     if (this.#closing) return;
     this.#closing = true;
     this.#connLost++;
@@ -400,7 +407,7 @@ export class SocketTransport implements Transport, LoopResource {
       this.#fatalError(error, "Fatal error: protocol.connectionMade() call failed.");
       return;
     }
-    if (this.#closing) return;
+    if (this.#stopped) return;
     this.#started = true;
     this.#startReading();
   }
@@ -420,17 +427,30 @@ export class SocketTransport implements Transport, LoopResource {
   /** Reading starts or resumes: what was held first, then the socket's flow. */
   #flowAgain(): void {
     const held = this.#held;
-    while (held !== null && held.length > 0 && !this.#paused && !this.#closing) {
+    while (held !== null && held.length > 0 && !this.#paused && !this.#stopped) {
       this.#deliver(held.shift() as Buffer);
     }
-    if (this.#paused || this.#closing) return;
+    if (this.#paused || this.#stopped) return;
     this.#held = null;
     if (this.#endHeld) {
       this.#endHeld = false;
       this._onEnd();
+    }
+    if (this.#lostWaits) {
+      this.#lostWaits = false;
+      this.#loop.callSoon(connectionLostOf, this);
       return;
     }
     this.#socket.resume();
+  }
+
+  /** This side stops reading: nothing more is delivered; a `connectionLost` held back follows. */
+  #stop(): void {
+    this.#stopped = true;
+    if (this.#lostWaits) {
+      this.#lostWaits = false;
+      this.#loop.callSoon(connectionLostOf, this);
+    }
   }
 
   #listen(socket: DrivenSocket): void {
@@ -458,7 +478,7 @@ export class SocketTransport implements Transport, LoopResource {
 
   /** @internal Node delivered data. */
   _onData(data: Buffer): void {
-    if (this.#closing) return;
+    if (this.#stopped) return;
     if (!this.#started || this.#paused) {
       this.#held ??= [];
       this.#held.push(data);
@@ -484,7 +504,7 @@ export class SocketTransport implements Transport, LoopResource {
   /** Copies `data` into the protocol's buffers, as many as it takes. */
   #deliverBuffered(protocol: StreamProtocolLike, data: Buffer): void {
     let offset = 0;
-    while (offset < data.length && !this.#closing) {
+    while (offset < data.length && !this.#stopped) {
       let buffer: Uint8Array;
       try {
         buffer = (protocol.getBuffer as (sizeHint: number) => Uint8Array)(data.length - offset);
@@ -509,7 +529,7 @@ export class SocketTransport implements Transport, LoopResource {
 
   /** @internal The peer sent end of file. */
   _onEnd(): void {
-    if (this.#closing) return;
+    if (this.#stopped) return;
     if (!this.#started || this.#paused || this.#held !== null) {
       this.#endHeld = true;
       return;
@@ -544,6 +564,10 @@ export class SocketTransport implements Transport, LoopResource {
       this.#release();
       return;
     }
+    if (!this.#stopped && (this.#held !== null || this.#endHeld)) {
+      this.#lostWaits = true;
+      return;
+    }
     this.#loop.callSoon(connectionLostOf, this);
   }
 
@@ -568,6 +592,7 @@ export class SocketTransport implements Transport, LoopResource {
   }
 
   #forceClose(error: Error | null): void {
+    this.#stop();
     if (this.#socket.destroyed) return;
     if (error !== null) this.#error ??= error;
     this.#closing = true;

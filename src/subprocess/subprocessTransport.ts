@@ -10,8 +10,8 @@
  *   and `wait()` returns then, even if another process still holds the pipes (gh-119710).
  * - While the child runs it holds the loop (an `"outside"` hold); a child still running when its
  *   loop closes is killed, as asyncio's transport kills it when it is closed or collected.
- * - The stdin pipe is closed when the child exits: Node cannot see a pipe's reader go away until
- *   it writes (asyncio watches the pipe for that), and nothing else would close it.
+ * - The stdin pipe is closed when the child exits (Node destroys it): data still buffered for it
+ *   end it with a `BrokenPipeError`, as a write to a pipe nobody reads does.
  */
 import type { ChildProcess } from "node:child_process";
 import { Socket } from "node:net";
@@ -20,7 +20,7 @@ import { inspectAsToString } from "../core/display.js";
 import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
-import { PermissionError, ProcessLookupError } from "../core/osErrors.js";
+import { BrokenPipeError, PermissionError, ProcessLookupError } from "../core/osErrors.js";
 import { describeValue } from "../core/validate.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "../net/loopResources.js";
 import { checkSignal, type SignalLike } from "../net/signals.js";
@@ -218,7 +218,18 @@ export class ChildProcessTransport implements SubprocessTransport, LoopResource 
       if (waiter._state === PENDING) waiter._resolve(this.#returncode);
     }
     this.#exitWaiters = [];
-    this.#pipes[0]?.transport?.close();
+    // Node destroyed the stdin pipe as the child exited: bytes still waiting there will never be
+    // read, which asyncio reports as a broken pipe.
+    const stdin = this.#pipes[0]?.transport;
+    if (stdin != null && stdin.getWriteBufferSize() > 0) {
+      stdin._onError(
+        new BrokenPipeError("[Errno 32] Broken pipe", {
+          code: "EPIPE",
+          errno: -osConstants.errno.EPIPE,
+          syscall: "write",
+        }),
+      );
+    }
     this.#loop.callSoon(() => {
       try {
         this.#protocol.processExited?.();
