@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as asyncio from "asyncio-ts";
 
 /** The per-test timeout of the subprocess tests (a safety net: every wait is bounded itself). */
-export const T = { timeout: 15_000 };
+export const T = { timeout: 30_000 };
 
 /** The Node binary running the tests: a child everywhere Node runs. */
 export const NODE = process.execPath;
@@ -25,7 +25,7 @@ export const LEN_OF_STDIN: [string, string[]] = [
 ];
 
 /** Awaits `fn()` under a generous bound, so that a hang fails the test instead of stalling it. */
-export function bounded<T>(fn: () => PromiseLike<T>, seconds = 5): Promise<T> {
+export function bounded<T>(fn: () => PromiseLike<T>, seconds = 10): Promise<T> {
   return asyncio.timeout(seconds, fn);
 }
 
@@ -35,6 +35,14 @@ export function subprocessHolds(): asyncio.InFlightRecord[] {
     .getRunningLoop()
     .statistics()
     .inFlight.filter((hold) => hold.description.startsWith("subprocess "));
+}
+
+/** Every hold open on the running loop, by description. */
+export function openHolds(): string[] {
+  return asyncio
+    .getRunningLoop()
+    .statistics()
+    .inFlight.map((hold) => hold.description);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 const { PIPE } = asyncio;
 
 test("a thousand children one after another leave no fd, zombie or handle", {
-  timeout: 40_000,
+  timeout: 150_000,
 }, async () => {
   const before = resourceCounts();
   const pids: number[] = [];
@@ -51,6 +51,8 @@ test("a thousand children one after another leave no fd, zombie or handle", {
   assert.deepEqual(zombieChildren(), []);
   // None of them is still our child (a pid reused since belongs to someone else).
   for (const pid of pids) assert.notEqual(procState(pid)?.ppid, process.pid, `pid ${pid}`);
-  // About 3 s on an idle 2-core machine; a loose bound against a slowdown, not a benchmark.
-  assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
+  // Each start forks this process: 5 to 10 ms on an idle 2-core machine (as bare Node's
+  // spawn), several times that when the machine is busy. A loose bound against a slowdown of
+  // our own, not a benchmark.
+  assert.ok(elapsed < 120_000, `took ${elapsed} ms`);
 });

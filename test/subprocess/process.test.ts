@@ -41,7 +41,7 @@ import {
   LEN_OF_STDIN,
   liveChildren,
   NODE,
-  subprocessHolds,
+  openHolds,
   T,
 } from "./helpers.js";
 
@@ -513,7 +513,8 @@ test("cancelling createSubprocessExec leaves no child behind", T, () =>
     // If the creation won the race, the child is ours to end; otherwise none must remain.
     if (outcome instanceof asyncio.CancelledError) {
       assert.equal(task.cancelled(), true);
-      await eventually(() => subprocessHolds().length === 0, "the hold of the child is released");
+      // The child's hold and its pipes' are released once it is reaped and they are closed.
+      await eventually(() => openHolds().length === 0, "every hold is released");
       await eventually(() => liveChildren().length === 0, "no child runs");
     } else {
       const proc = task.result();

@@ -21,6 +21,7 @@ import {
   isAlive,
   liveChildren,
   NODE,
+  openHolds,
   procState,
   subprocessHolds,
   T,
@@ -198,7 +199,8 @@ test("cancelling loop.subprocessExec leaves no child and no hold behind", T, () 
     loop.callSoon(() => task.cancel());
     const outcome = await rejection(task).catch((error) => error);
     if (outcome instanceof asyncio.CancelledError) {
-      await eventually(() => subprocessHolds().length === 0, "the hold of the child is released");
+      // The child's hold and its pipes' are released once it is reaped and they are closed.
+      await eventually(() => openHolds().length === 0, "every hold is released");
       await eventually(() => liveChildren().length === 0, "no child runs");
     } else {
       const [transport] = task.result();
@@ -207,15 +209,16 @@ test("cancelling loop.subprocessExec leaves no child and no hold behind", T, () 
   }),
 );
 
-test("a running child holds the loop; the hold is released at exit", T, () =>
+test("a running child holds the loop, and so do its pipes; all are released at exit", T, () =>
   asyncio.run(async () => {
-    const proc = await asyncio.createSubprocessExec(...BLOCKED);
+    const proc = await asyncio.createSubprocessExec(...BLOCKED, { stdout: PIPE });
     const holds = subprocessHolds();
     assert.equal(holds.length, 1);
     assert.equal(holds[0]?.description, `subprocess ${proc.pid} sleep`);
     assert.equal(holds[0]?.kind, "outside");
+    assert.ok(openHolds().includes(`pipe stdout of process ${proc.pid}`), String(openHolds()));
     proc.kill();
-    await bounded(() => proc.wait());
-    await eventually(() => subprocessHolds().length === 0, "the hold is released");
+    await bounded(() => proc.communicate());
+    await eventually(() => openHolds().length === 0, "every hold is released");
   }),
 );
