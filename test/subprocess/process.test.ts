@@ -121,36 +121,21 @@ test("a shell command's exit status is the return code", T, () =>
 );
 
 // mirrors test_subprocess.SubprocessMixin.test_start_new_session
-/**
- * Known bug (src/net/socketTransport.ts): when a pipe's data, end and close all arrive before
- * the pipe transport's connectionMade ran, `_onClose` marks it closing, connectionMade then
- * returns early, and the held data and end are dropped: the reader sees an empty stream. A
- * short-lived child whose start follows an `asyncio.timeout()` often hits it. The tests it
- * makes flaky carry `todo` until it is fixed.
- */
-const LOST_OUTPUT = {
-  ...T,
-  todo: "output held before the pipe transport started is dropped when the pipe closes first",
-};
-
-test(
-  "the output of a short-lived child is never lost (30 in a row, after timed waits)",
-  LOST_OUTPUT,
-  () =>
-    asyncio.run(async () => {
-      const lost: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        const before = await asyncio.createSubprocessExec("true");
-        await bounded(() => before.wait());
-        const proc = await asyncio.createSubprocessExec("echo", ["hi"], { stdout: PIPE });
-        const [out] = await bounded(() => proc.communicate());
-        if (out?.toString() !== "hi\n") lost.push(i);
-      }
-      assert.deepEqual(lost, [], "runs whose output was lost");
-    }),
+test("the output of a short-lived child is never lost (30 in a row, after timed waits)", T, () =>
+  asyncio.run(async () => {
+    const lost: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const before = await asyncio.createSubprocessExec("true");
+      await bounded(() => before.wait());
+      const proc = await asyncio.createSubprocessExec("echo", ["hi"], { stdout: PIPE });
+      const [out] = await bounded(() => proc.communicate());
+      if (out?.toString() !== "hi\n") lost.push(i);
+    }
+    assert.deepEqual(lost, [], "runs whose output was lost");
+  }),
 );
 
-test("startNewSession: the child leads a session of its own", LOST_OUTPUT, () =>
+test("startNewSession: the child leads a session of its own", T, () =>
   asyncio.run(async () => {
     const proc = await asyncio.createSubprocessShell("exit 8", { startNewSession: true });
     assert.equal(await bounded(() => proc.wait()), 8);
@@ -235,29 +220,21 @@ test("sendSignal(SIGHUP) once the child said it sleeps: minus SIGHUP", T, () =>
 const LARGE = Buffer.alloc(4 * 1024 * 1024, "x");
 
 // mirrors test_subprocess.SubprocessMixin.test_stdin_broken_pipe
-// Flaky (about 1 run in 6 on a loaded machine): when the child's exit is seen before the write
-// fails, the exit closes the stdin transport and drain() then resolves instead of failing.
-test(
-  "drain() fails with BrokenPipeError or ConnectionResetError once the child is gone",
-  {
-    ...T,
-    todo: "drain() resolves when the exit closed stdin before the write failed",
-  },
-  () =>
-    asyncio.run(async () => {
-      // The child reads one line, then exits: the rest of the data has no reader.
-      const proc = await asyncio.createSubprocessExec("/bin/sh", ["-c", "read -r line"], {
-        stdin: PIPE,
-      });
-      proc.stdin!.write("go\n");
-      proc.stdin!.write(LARGE);
-      const error = await rejection(bounded(() => proc.stdin!.drain()));
-      assert.ok(
-        error instanceof asyncio.BrokenPipeError || error instanceof asyncio.ConnectionResetError,
-        String(error),
-      );
-      assert.equal(await bounded(() => proc.wait()), 0);
-    }),
+test("drain() fails with BrokenPipeError or ConnectionResetError once the child is gone", T, () =>
+  asyncio.run(async () => {
+    // The child reads one line, then exits: the rest of the data has no reader.
+    const proc = await asyncio.createSubprocessExec("/bin/sh", ["-c", "read -r line"], {
+      stdin: PIPE,
+    });
+    proc.stdin!.write("go\n");
+    proc.stdin!.write(LARGE);
+    const error = await rejection(bounded(() => proc.stdin!.drain()));
+    assert.ok(
+      error instanceof asyncio.BrokenPipeError || error instanceof asyncio.ConnectionResetError,
+      String(error),
+    );
+    assert.equal(await bounded(() => proc.wait()), 0);
+  }),
 );
 
 // mirrors test_subprocess.SubprocessMixin.test_communicate_ignore_broken_pipe
