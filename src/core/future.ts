@@ -22,7 +22,12 @@ import {
 import { Handle } from "./handle.js";
 import type { EventLoop } from "./loop.js";
 import type { OnFulfilled, OnRejected } from "./resolvers.js";
-import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
+import {
+  capturedReject,
+  capturedResolve,
+  captureResolvers,
+  releaseResolvers,
+} from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";
@@ -243,6 +248,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       onFulfilled,
       onRejected,
     );
+    releaseResolvers();
     this._await(reaction);
     return promise;
   }
