@@ -58,7 +58,9 @@ export class DeadlockError extends Error {
       if (task._sourceTraceback !== null) {
         lines.push(indent(formatSourceTraceback(task._sourceTraceback, "    task")));
       }
-      if (waitsOn?._sourceTraceback) {
+      // A blocked task waited on has its own entry, with its own creation stack.
+      const listed = blocked.some((other) => other.task === waitsOn);
+      if (waitsOn?._sourceTraceback && !listed) {
         lines.push(indent(formatSourceTraceback(waitsOn._sourceTraceback, "    awaited Future")));
       }
     }
