@@ -179,7 +179,10 @@ describe("the loop's reports go through the logger", () => {
     assert.equal(records.length, 1);
     const [record] = records as [asyncio.LogRecord];
     assert.equal(record.levelName, "ERROR");
-    assert.match(record.message, /^Exception in callback zeroError\nhandle: <Handle zeroError\(\)>$/);
+    assert.match(
+      record.message,
+      /^Exception in callback zeroError\nhandle: <Handle zeroError\(\)>$/,
+    );
     assert.ok(record.error instanceof RangeError);
     assert.equal(record.context?.["message"], "Exception in callback zeroError");
   });
@@ -222,7 +225,7 @@ describe("the loop's reports go through the logger", () => {
       );
       assert.equal(records.length, 1);
       assert.equal(records[0]?.message, "Exception in default exception handler");
-      assert.equal((records[0]?.error as Error).message, "spam");
+      assert.equal((records[0] as asyncio.LogRecord & { error: Error }).error.message, "spam");
     } finally {
       loop.close();
     }
@@ -239,7 +242,7 @@ describe("the loop's reports go through the logger", () => {
     );
     assert.equal(records.length, 1);
     assert.match(records[0]?.message ?? "", /^Task exception was never retrieved\n/);
-    assert.equal((records[0]?.error as Error).message, "lost");
+    assert.equal((records[0] as asyncio.LogRecord & { error: Error }).error.message, "lost");
   });
 
   // mirrors test_base_events.BaseEventLoopTests.test_log_slow_callbacks
@@ -254,7 +257,9 @@ describe("the loop's reports go through the logger", () => {
     const slow = debug.records.filter((record) => record.message.startsWith("Executing "));
     assert.ok(slow.length > 0);
     assert.ok(slow.every((record) => record.levelName === "WARNING"));
-    assert.ok(slow.some((record) => /^Executing <Handle stopLoopCb\(\) created at /.test(record.message)));
+    assert.ok(
+      slow.some((record) => /^Executing <Handle stopLoopCb\(\) created at /.test(record.message)),
+    );
     const quiet = await collecting(() => asyncio.run(slowMain, virtual(false)));
     assert.deepEqual(quiet.records, []);
   });

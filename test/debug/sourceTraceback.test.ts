@@ -165,7 +165,10 @@ describe("the reports show the creation stack", () => {
       asyncio.logger.setHandler(previous);
     }
     assert.equal(reported.length, 1);
-    assert.match(records[0]?.message ?? "", /\nsourceTraceback: Object created at .*\n {4}at scheduleHere \(/);
+    assert.match(
+      records[0]?.message ?? "",
+      /\nsourceTraceback: Object created at .*\n {4}at scheduleHere \(/,
+    );
   });
 
   test("a slow step of a task: the warning says where the task was created", async () => {
@@ -223,8 +226,15 @@ describe("the reports show the creation stack", () => {
     const reported = JSON.parse(result.lines.at(-1) ?? "[]") as asyncio.ExceptionContext[];
     assert.equal(reported.length, 1, result.stdout);
     assert.equal(reported[0]?.message, "Task was destroyed but it is pending!");
-    assert.match(String(reported[0]?.["source"]), /^<Task pending name="Task-\d+" fn=waitForever>$/);
-    assert.match((reported[0]?.["sourceTraceback"] as string[])[0] ?? "", /^spawnForever /);
+    assert.match(
+      String(reported[0]?.["source"]),
+      /^<Task pending name="Task-\d+" fn=waitForever>$/,
+    );
+    assert.match(
+      (reported[0] as asyncio.ExceptionContext & { sourceTraceback: string[] })
+        .sourceTraceback[0] ?? "",
+      /^spawnForever /,
+    );
   });
 
   test("the deadlock report shows where each blocked task was created", async () => {
@@ -251,7 +261,10 @@ describe("the reports show the creation stack", () => {
     assert.match(message, /fn=waiter> waits on <Future pending: Event\.wait\(\)/);
     assert.match(message, /\n {4}task created at \(most recent call first\):\n {8}at startWaiter /);
     // The Future the waiter waits on (made by Event.wait, called from waiter).
-    assert.match(message, /\n {4}awaited Future created at \(most recent call first\):\n {8}at Task\.waiter /);
+    assert.match(
+      message,
+      /\n {4}awaited Future created at \(most recent call first\):\n {8}at Task\.waiter /,
+    );
     // A task waited on by another is listed once, with its own stack.
     assert.equal(message.split("at startWaiter").length - 1, 1);
   });
