@@ -70,6 +70,8 @@ export {
   eagerTaskFactory,
   Task,
 } from "./core/task.js";
+export type { LogExtra, LogHandler, LogLevelName, LogRecord } from "./debug/logger.js";
+export { defaultLogHandler, Logger, logger } from "./debug/logger.js";
 export type { WorkerExit } from "./executors/errors.js";
 export {
   BrokenExecutor,

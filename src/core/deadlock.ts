@@ -9,6 +9,7 @@
  * open in-flight hold for it postpones the report by itself; a hold still open when Node runs
  * out of work can no longer complete, and the report lists it among what the tasks wait for.
  */
+import { formatSourceTraceback } from "../debug/sourceTraceback.js";
 import type { Future } from "./future.js";
 import type { InFlightRecord } from "./inFlight.js";
 import type { EventLoop } from "./loop.js";
@@ -46,11 +47,23 @@ export class DeadlockError extends Error {
     what = "the main task can never finish",
     inFlight: readonly InFlightRecord[] = [],
   ) {
-    const lines = blocked.map(({ task, waitsOn }) =>
-      waitsOn === null
-        ? `  ${task} waits on a promise outside the library (wrap() it to make it visible)`
-        : `  ${task} waits on ${waitsOn}`,
-    );
+    const lines: string[] = [];
+    for (const { task, waitsOn } of blocked) {
+      lines.push(
+        waitsOn === null
+          ? `  ${task} waits on a promise outside the library (wrap() it to make it visible)`
+          : `  ${task} waits on ${waitsOn}`,
+      );
+      // Debug mode: where the task (and the Future it waits on) were created.
+      if (task._sourceTraceback !== null) {
+        lines.push(indent(formatSourceTraceback(task._sourceTraceback, "    task")));
+      }
+      // A blocked task waited on has its own entry, with its own creation stack.
+      const listed = blocked.some((other) => other.task === waitsOn);
+      if (waitsOn?._sourceTraceback && !listed) {
+        lines.push(indent(formatSourceTraceback(waitsOn._sourceTraceback, "    awaited Future")));
+      }
+    }
     for (const { kind, description } of inFlight) {
       lines.push(
         `  still in flight (${kind}), with nothing left in Node to complete it: ${description}`,
@@ -71,6 +84,13 @@ Object.defineProperty(DeadlockError.prototype, "name", {
   writable: true,
   configurable: true,
 });
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : `    ${line}`))
+    .join("\n");
+}
 
 /** The blocked tasks of `loop`, `first` (the main task, if there is one) first. */
 export function blockedTasks(loop: EventLoop, first: Task<unknown> | null): BlockedTask[] {

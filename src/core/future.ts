@@ -9,6 +9,8 @@
  * schedule at completion, in registration order, and is null once they were scheduled.
  */
 import { inspect } from "node:util";
+import type { SourceTraceback } from "../debug/sourceTraceback.js";
+import { captureSourceTraceback } from "../debug/sourceTraceback.js";
 import { Context, currentVars } from "./context.js";
 import { inspectAsToString } from "./display.js";
 import {
@@ -20,7 +22,12 @@ import {
 import { Handle } from "./handle.js";
 import type { EventLoop } from "./loop.js";
 import type { OnFulfilled, OnRejected } from "./resolvers.js";
-import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
+import {
+  capturedReject,
+  capturedResolve,
+  captureResolvers,
+  releaseResolvers,
+} from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import { forgetUnretrieved, trackUnretrieved } from "./unretrieved.js";
@@ -73,14 +80,21 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * never fails, for the memory of sleeping tasks (bench/sleeping-memory.bench.ts).
    */
   declare _logTraceback: boolean;
+  /**
+   * @internal Where the program created this Future, recorded in debug mode only (asyncio's
+   * `_source_traceback`); null on the prototype, as `_logTraceback`.
+   */
+  declare _sourceTraceback: SourceTraceback | null;
 
   static {
     Future.prototype._logTraceback = false;
+    Future.prototype._sourceTraceback = null;
   }
 
   constructor(options?: FutureOptions) {
     if (options === undefined) {
       this._loop = getRunningLoop();
+      if (this._loop.getDebug()) this._sourceTraceback = captureSourceTraceback();
       return;
     }
     if (options === null || typeof options !== "object") {
@@ -91,6 +105,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       throw new TypeError(`Future loop must be an EventLoop, got ${describeValue(loop)}`);
     }
     this._loop = loop ?? getRunningLoop();
+    if (this._loop.getDebug()) this._sourceTraceback = captureSourceTraceback();
   }
 
   /** The loop this Future belongs to. */
@@ -233,6 +248,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       onFulfilled,
       onRejected,
     );
+    releaseResolvers();
     this._await(reaction);
     return promise;
   }

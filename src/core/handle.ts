@@ -1,6 +1,8 @@
 /**
  * `Handle` and `TimerHandle`: a callback scheduled on the loop, as asyncio's `events.Handle`.
  */
+import type { SourceTraceback } from "../debug/sourceTraceback.js";
+import { captureSourceTraceback, createdAt } from "../debug/sourceTraceback.js";
 import type { Context } from "./context.js";
 import { inspectAsToString } from "./display.js";
 import type { EventLoop } from "./loop.js";
@@ -27,6 +29,12 @@ export class Handle {
   readonly _context: Context;
   /** @internal */
   _cancelled = false;
+  /** @internal Where the program created it, in debug mode only (null on the prototype). */
+  declare _sourceTraceback: SourceTraceback | null;
+
+  static {
+    Handle.prototype._sourceTraceback = null;
+  }
 
   /** @internal */
   constructor(callback: Callback<unknown[]>, args: unknown[], loop: EventLoop, context: Context) {
@@ -34,6 +42,7 @@ export class Handle {
     this._args = args;
     this._loop = loop;
     this._context = context;
+    if (loop.getDebug()) this._sourceTraceback = captureSourceTraceback();
   }
 
   /** Stops the callback from running; a no-op when it already ran or was cancelled. */
@@ -64,7 +73,8 @@ export class Handle {
 
   toString(): string {
     const name = this._callback?.name || "anonymous";
-    return `<${this.constructor.name} ${this._cancelled ? "cancelled" : `${name}()`}>`;
+    const state = this._cancelled ? "cancelled" : `${name}()`;
+    return `<${this.constructor.name} ${state}${createdAt(this)}>`;
   }
 }
 inspectAsToString(Handle);

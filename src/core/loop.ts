@@ -17,7 +17,11 @@
  * running and none is, either the ready queue is empty and the Clock holds an alarm for the
  * earliest timer (or none, without timers), or an iteration is scheduled.
  */
-import { inspect } from "node:util";
+import { logger } from "../debug/logger.js";
+import { logExceptionContext } from "../debug/report.js";
+import type { ResourceWatch } from "../debug/resourceWarnings.js";
+import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
+import { createdAt } from "../debug/sourceTraceback.js";
 import { wrapOn } from "./awaitable.js";
 import type { AlarmHost, Clock } from "./clock.js";
 import { MonotonicClock } from "./clock.js";
@@ -74,7 +78,7 @@ import { newTask, requireCoroutineFunction, Task } from "./task.js";
 import { TaskList } from "./taskList.js";
 import type { TimerEntry } from "./timerHeap.js";
 import { TimerHeap } from "./timerHeap.js";
-import { reportUnretrieved } from "./unretrieved.js";
+import { reportUnretrieved, watchDestroyedPending } from "./unretrieved.js";
 import { describeValue, isPromiseLike, requireFunction } from "./validate.js";
 
 /** What `callExceptionHandler()` receives, as asyncio's exception context dict. */
@@ -209,6 +213,8 @@ export class EventLoop implements AlarmHost {
   readonly #inFlight = new InFlightHolds(() => this.#holdReleased());
   #timedItem: Runnable | null = null;
   #timedStart = 0;
+  /** What a ResourceWarning says if the loop is collected unclosed ("unclosed event loop"). */
+  readonly #watch: ResourceWatch;
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") {
@@ -222,6 +228,11 @@ export class EventLoop implements AlarmHost {
     this.#debug = options.debug ?? debugFromEnvironment();
     this.#baseContext = new Context();
     this._context = this.#baseContext;
+    this.#watch = {
+      message: "unclosed event loop <EventLoop idle debug=true>",
+      debug: this.#debug,
+    };
+    watchUnclosed(this, this.#watch);
   }
 
   /** The loop's time: monotonic seconds from its Clock. */
@@ -349,21 +360,17 @@ export class EventLoop implements AlarmHost {
     try {
       this.defaultExceptionHandler(context);
     } catch (error) {
-      console.error(failure, error);
+      logger.error(failure, { error });
     }
   }
 
-  /** Logs `context` to stderr the way asyncio's default handler logs it. */
+  /**
+   * Logs `context` the way asyncio's default handler logs it: at ERROR on `asyncio.logger`
+   * (stderr unless its handler was replaced), each key on a line, the exception as the
+   * record's `error`. In debug mode, where the Future, Task or Handle involved was created.
+   */
   defaultExceptionHandler(context: ExceptionContext): void {
-    const lines = [context.message || "Unhandled exception in event loop"];
-    for (const key of Object.keys(context).sort()) {
-      if (key === "message" || key === "exception") continue;
-      lines.push(`${key}: ${inspect(context[key], { depth: 1, breakLength: Infinity })}`);
-    }
-    if ("exception" in context) {
-      lines.push(inspect(context.exception));
-    }
-    console.error(lines.join("\n"));
+    logExceptionContext(context);
   }
 
   /** Whether debug mode is on. */
@@ -377,6 +384,7 @@ export class EventLoop implements AlarmHost {
       throw new TypeError(`setDebug() expects a boolean, got ${describeValue(enabled)}`);
     }
     this.#debug = enabled;
+    this.#watch.debug = enabled;
   }
 
   /** In debug mode, callbacks and task steps longer than this (seconds) are reported. */
@@ -537,8 +545,15 @@ export class EventLoop implements AlarmHost {
       throw new RuntimeError("Cannot close a running event loop");
     }
     if (this.#state === CLOSED) return;
+    resourceClosed(this);
     // As at the end of run(): what nobody retrieved is reported now, not lost.
     reportUnretrieved(this);
+    // A task still pending can never run again: the loop lets go of it, and it is reported
+    // when it is collected ("Task was destroyed but it is pending!"), as asyncio does.
+    for (const task of [...this._tasks]) {
+      this._tasks.delete(task);
+      if (!task.done()) watchDestroyedPending(this, task);
+    }
     for (const hook of this.#closeHooks.splice(0)) hook();
     this.#state = CLOSED;
     const executor = this.#defaultExecutor;
@@ -1106,7 +1121,7 @@ export class EventLoop implements AlarmHost {
     const item = this.#timedItem;
     this.#timedItem = null;
     if (seconds >= this.#slowCallbackDuration) {
-      console.warn(`Executing ${String(item)} took ${seconds.toFixed(3)} seconds`);
+      logger.warning(`Executing ${describeRunnable(item)} took ${seconds.toFixed(3)} seconds`);
     }
   }
 
@@ -1162,7 +1177,13 @@ export class EventLoop implements AlarmHost {
 }
 inspectAsToString(EventLoop);
 
-function debugFromEnvironment(): boolean {
-  const value = process.env["ASYNCIO_TS_DEBUG"];
-  return value !== undefined && value !== "" && value !== "0";
+/**
+ * A ready item for the slow-callback report, with where its task (or Handle) was created in
+ * debug mode, as asyncio's `<Handle … created at file:line>`.
+ */
+function describeRunnable(item: Runnable | null): string {
+  if (item === null) return "null";
+  const task = item instanceof Task ? item : (item as { task?: unknown }).task;
+  const where = task instanceof Task ? createdAt(task) : "";
+  return `${String(item)}${where}`;
 }

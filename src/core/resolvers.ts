@@ -18,6 +18,19 @@ export type OnRejected<R> = ((reason: unknown) => R | PromiseLike<R>) | null | u
 export let capturedResolve: Settle;
 /** @internal See `captureResolvers`. */
 export let capturedReject: Settle;
+/**
+ * @internal Drops the captured resolvers once they were handed on: left in these module
+ * variables they would keep the last awaiting promise — and through it the awaiting task and
+ * everything it references — reachable after its loop is gone, so it could never be collected
+ * (nor reported as "destroyed but pending" or "never retrieved").
+ */
+export function releaseResolvers(): void {
+  capturedResolve = NOOP;
+  capturedReject = NOOP;
+}
+
+function NOOP(): void {}
+
 /** @internal See `capturedResolve`. */
 export function captureResolvers<T>(resolve: (value: T) => void, reject: Settle): void {
   capturedResolve = resolve as Settle;

@@ -7,7 +7,12 @@ import { toSeconds } from "./durations.js";
 import { Future } from "./future.js";
 import type { EventLoop } from "./loop.js";
 import type { Settle } from "./resolvers.js";
-import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
+import {
+  capturedReject,
+  capturedResolve,
+  captureResolvers,
+  releaseResolvers,
+} from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { getRunningLoop, scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
@@ -111,6 +116,7 @@ export function sleep<T>(delay: Duration, result?: T): Promise<T | undefined> {
     } else {
       loop._schedule(new YieldPoint(task, capturedResolve, capturedReject, result));
     }
+    releaseResolvers();
     return promise;
   }
   const when = loop.time() + seconds;

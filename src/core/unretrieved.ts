@@ -7,14 +7,19 @@
  *
  * Only weak references are kept, so a program that drops failed futures does not grow.
  */
+import { logExceptionContext } from "../debug/report.js";
+import type { SourceTraceback } from "../debug/sourceTraceback.js";
 import type { Future } from "./future.js";
-import type { EventLoop } from "./loop.js";
+import type { EventLoop, ExceptionContext } from "./loop.js";
+import type { Task } from "./task.js";
 
 interface Report {
   readonly loop: EventLoop;
   readonly message: string;
   readonly exception: unknown;
   readonly source: string;
+  /** Where the future was created, in debug mode (asyncio's `source_traceback`). */
+  readonly sourceTraceback: SourceTraceback | null;
   readonly ref: WeakRef<Future<unknown>>;
 }
 
@@ -23,11 +28,13 @@ const pending = new WeakMap<EventLoop, Set<WeakRef<Future<unknown>>>>();
 const refs = new WeakMap<Future<unknown>, WeakRef<Future<unknown>>>();
 
 function send(report: Report): void {
-  report.loop.callExceptionHandler({
+  const context: ExceptionContext = {
     message: report.message,
     exception: report.exception,
     source: report.source,
-  });
+  };
+  if (report.sourceTraceback !== null) context.sourceTraceback = report.sourceTraceback;
+  report.loop.callExceptionHandler(context);
 }
 
 const registry = new FinalizationRegistry<Report>((report) => {
@@ -58,6 +65,7 @@ export function trackUnretrieved(future: Future<unknown>): void {
       message: `${future.constructor.name} exception was never retrieved`,
       exception,
       source: String(future),
+      sourceTraceback: future._sourceTraceback,
       ref,
     },
     future,
@@ -74,6 +82,35 @@ export function forgetUnretrieved(future: Future<unknown>): void {
   }
 }
 
+interface DestroyedReport {
+  readonly loop: WeakRef<EventLoop>;
+  readonly source: string;
+  readonly sourceTraceback: SourceTraceback | null;
+}
+
+const destroyedRegistry = new FinalizationRegistry<DestroyedReport>((report) => {
+  const context: ExceptionContext = {
+    message: "Task was destroyed but it is pending!",
+    source: report.source,
+  };
+  if (report.sourceTraceback !== null) context.sourceTraceback = report.sourceTraceback;
+  const loop = report.loop.deref();
+  if (loop !== undefined) loop.callExceptionHandler(context);
+  else logExceptionContext(context);
+});
+
+/**
+ * `task` is still pending as its loop closes: it can never run again. When it is collected,
+ * "Task was destroyed but it is pending!" is reported, as asyncio's `Task.__del__` does.
+ */
+export function watchDestroyedPending(loop: EventLoop, task: Task<unknown>): void {
+  destroyedRegistry.register(task, {
+    loop: new WeakRef(loop),
+    source: String(task),
+    sourceTraceback: task._sourceTraceback,
+  });
+}
+
 /** Reports now every future of `loop` whose exception is still unretrieved (the loop closes). */
 export function reportUnretrieved(loop: EventLoop): void {
   const set = pending.get(loop);
@@ -88,6 +125,7 @@ export function reportUnretrieved(loop: EventLoop): void {
       message: `${future.constructor.name} exception was never retrieved`,
       exception: future._result,
       source: String(future),
+      sourceTraceback: future._sourceTraceback,
       ref,
     });
   }

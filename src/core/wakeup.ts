@@ -12,7 +12,12 @@ import { CancelledError } from "./errors.js";
 import type { Future } from "./future.js";
 import { CANCELLED, PENDING, REJECTED, RESOLVED } from "./future.js";
 import type { OnFulfilled, OnRejected, Settle } from "./resolvers.js";
-import { capturedReject, capturedResolve, captureResolvers } from "./resolvers.js";
+import {
+  capturedReject,
+  capturedResolve,
+  captureResolvers,
+  releaseResolvers,
+} from "./resolvers.js";
 import type { Runnable } from "./runnable.js";
 import { scopeStorage } from "./scope.js";
 import type { Task } from "./task.js";
@@ -124,5 +129,6 @@ export function parkOn<T>(future: Future<T>): Promise<T> {
   } else {
     future._await(new Reaction(future, null, capturedResolve, capturedReject, null, null));
   }
+  releaseResolvers();
   return promise;
 }

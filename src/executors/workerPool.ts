@@ -22,6 +22,7 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { currentScope, getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
+import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
 import { waitFor } from "../flow/waitFor.js";
 import type { BrokenExecutor, WorkerExit } from "./errors.js";
 import { WorkerCrashedError } from "./errors.js";
@@ -641,7 +642,17 @@ export abstract class WorkerPoolExecutor implements Executor {
 
   /** @internal */
   constructor(setup: PoolSetup) {
-    this.#core = new PoolCore(setup);
+    const core = new PoolCore(setup);
+    this.#core = core;
+    // Collected without shutdown(): a ResourceWarning in debug mode (of the loop running now,
+    // or ASYNCIO_TS_DEBUG). The message asks the core, which does not reference this facade.
+    const debug = currentScope()?._loop.getDebug() ?? debugFromEnvironment();
+    if (debug) {
+      watchUnclosed(this, {
+        message: { toString: () => `unclosed executor ${core.describe()} (never shut down)` },
+        debug,
+      });
+    }
   }
 
   /** The most workers this pool runs at once. */
@@ -735,6 +746,7 @@ export abstract class WorkerPoolExecutor implements Executor {
         `shutdown() cancelFutures must be a boolean, got ${describeValue(cancelFutures)}`,
       );
     }
+    resourceClosed(this);
     const exited = this.#core.shutdown(wait, cancelFutures);
     // In a running loop the wait is a Future: a cancellation point (the shutdown goes on), and
     // an operation in flight that virtual time does not jump over.

@@ -22,6 +22,7 @@ import type { EventLoop } from "../core/loop.js";
 import { fromNodeError, GaiError, OSError } from "../core/osErrors.js";
 import { scopeStorage } from "../core/scope.js";
 import { describeValue, requireFunction, requireOptions } from "../core/validate.js";
+import { resourceClosed, watchIfDebug } from "../debug/resourceWarnings.js";
 import { type AddressFamily, toNodeFamily } from "./family.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import { requirePort } from "./port.js";
@@ -298,6 +299,7 @@ export class DatagramEndpointTransport implements DatagramTransport, LoopResourc
       kind: "outside",
     });
     trackOnLoop(loop, this);
+    watchIfDebug(loop, this, "transport");
     socket.on("message", this.#onMessage);
     socket.on("error", this.#onError);
     loop.callSoon(this.#connectionMade);
@@ -444,6 +446,7 @@ export class DatagramEndpointTransport implements DatagramTransport, LoopResourc
     if (this.#socketClosed) return;
     this.#socketClosed = true;
     untrackOnLoop(this.#loop, this);
+    resourceClosed(this);
     this.#socket.off("message", this.#onMessage);
     try {
       this.#socket.close();
@@ -451,6 +454,11 @@ export class DatagramEndpointTransport implements DatagramTransport, LoopResourc
       // Already closed.
     }
     this.#hold.release();
+  }
+
+  /** @internal The loop closes with the endpoint left open: a ResourceWarning. */
+  _unclosedWarning(): string | null {
+    return this.#closing ? null : `unclosed transport ${this}`;
   }
 
   /** @internal The loop closes: the socket closes with it, no callback runs. */

@@ -15,6 +15,7 @@ import { createLoopFuture, type Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { sleep } from "../core/sleep.js";
+import { resourceClosed, watchIfDebug } from "../debug/resourceWarnings.js";
 import { trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import { describeAddress, type SocketTransport } from "./socketTransport.js";
 import { TransportSocket, toSocketAddress } from "./transportSocket.js";
@@ -71,6 +72,7 @@ export class Server implements AsyncDisposable {
     this.#pending = setup.accepted;
     this.#hold = loop.inFlight(`server ${this.#describe()}`, { kind: "outside" });
     trackOnLoop(loop, this);
+    watchIfDebug(loop, this, "Server");
     for (const listener of setup.listeners) {
       // Take over from the listener that kept the early connections in `accepted`.
       listener.removeAllListeners(setup.connectionEvent);
@@ -153,6 +155,7 @@ export class Server implements AsyncDisposable {
     this.#hold?.release();
     this.#hold = null;
     untrackOnLoop(this.#loop, this);
+    resourceClosed(this);
     const forever = this.#servingForever;
     if (forever !== null && forever._state === PENDING) {
       forever.cancel();
@@ -191,6 +194,11 @@ export class Server implements AsyncDisposable {
 
   toString(): string {
     return `<Server sockets=(${this.#describe()})>`;
+  }
+
+  /** @internal The loop closes with the server left open: a ResourceWarning. */
+  _unclosedWarning(): string {
+    return `unclosed Server ${this}`;
   }
 
   /** @internal The loop closes with the server open: close it and drop its connections. */

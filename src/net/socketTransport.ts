@@ -37,6 +37,7 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { OSError } from "../core/osErrors.js";
 import { describeValue, requireInteger } from "../core/validate.js";
+import { resourceClosed, watchIfDebug } from "../debug/resourceWarnings.js";
 import { fromTlsError } from "./errors.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "./loopResources.js";
 import type { BaseProtocol } from "./protocols.js";
@@ -166,6 +167,8 @@ export class SocketTransport implements Transport, LoopResource {
     this.#sockname = this.#path ?? socknameOf(socket);
     this.#hold = loop.inFlight(this.#describe(), { kind: "outside" });
     trackOnLoop(loop, this);
+    // A subprocess's pipes are reported as part of its transport.
+    if (this.#pipe === null) watchIfDebug(loop, this, "transport");
     this.#server?._attach(this);
     if (this.#path === null && !socket.destroyed) socket.setNoDelay(true);
     this.#listen(socket);
@@ -185,6 +188,11 @@ export class SocketTransport implements Transport, LoopResource {
   get #afterFlush(): () => void {
     this.#flushCallback ??= () => this.#onFlushed();
     return this.#flushCallback;
+  }
+
+  /** @internal The loop closes with the connection left open: asyncio's ResourceWarning. */
+  _unclosedWarning(): string | null {
+    return this.#closing || this.#pipe !== null ? null : `unclosed transport ${this}`;
   }
 
   /** @internal The loop closes with the connection open: abort it. */
@@ -321,6 +329,7 @@ export class SocketTransport implements Transport, LoopResource {
     this.#stop();
     if (this.#closing) return;
     this.#closing = true;
+    resourceClosed(this);
     this.#connLost++;
     const socket = this.#socket;
     if (this.#started) socket.pause();
@@ -584,6 +593,7 @@ export class SocketTransport implements Transport, LoopResource {
 
   #release(): void {
     this.#lostCalled = true;
+    resourceClosed(this);
     this.#shutdownTimer?.cancel();
     this.#shutdownTimer = null;
     this.#hold.release();

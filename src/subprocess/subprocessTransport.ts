@@ -22,6 +22,7 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { BrokenPipeError, PermissionError, ProcessLookupError } from "../core/osErrors.js";
 import { describeValue } from "../core/validate.js";
+import { resourceClosed, watchIfDebug } from "../debug/resourceWarnings.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "../net/loopResources.js";
 import { checkSignal, type SignalLike } from "../net/signals.js";
 import { SocketTransport, type StreamProtocolLike } from "../net/socketTransport.js";
@@ -108,6 +109,8 @@ export class ChildProcessTransport implements SubprocessTransport, LoopResource 
     loop.callSoon(() => {
       if (this.#connected._state === PENDING) this.#connected._resolve(undefined);
     });
+    // As asyncio's: unclosed even once the child exited, until close() is called.
+    watchIfDebug(loop, this, "transport");
   }
 
   /** @internal Resolves once the protocol and the pipes saw `connectionMade`. */
@@ -173,8 +176,14 @@ export class ChildProcessTransport implements SubprocessTransport, LoopResource 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    resourceClosed(this);
     for (const end of this.#pipes) end?.transport?.close();
     if (this.#returncode === null) this.#child.kill("SIGKILL");
+  }
+
+  /** @internal The loop closes with the transport left open: a ResourceWarning. */
+  _unclosedWarning(): string | null {
+    return this.#closed ? null : `unclosed transport ${this}`;
   }
 
   /** @internal The loop closes: kill the child if it runs, close the pipes. */

@@ -681,10 +681,14 @@ describe("debug mode", () => {
       ),
     );
     assert.ok(
-      lines.some((line) => /^Executing <Handle stopLoopCb\(\)> took .* seconds$/.test(line)),
+      lines.some((line) =>
+        /^Executing <Handle stopLoopCb\(\)( created at .*)?> took .* seconds$/.test(line),
+      ),
     );
     assert.ok(
-      lines.some((line) => /^Executing <Task .*fn=stopLoopCoro> took .* seconds$/.test(line)),
+      lines.some((line) =>
+        /^Executing <Task .*fn=stopLoopCoro>( created at .*)? took .* seconds$/.test(line),
+      ),
     );
   });
 
