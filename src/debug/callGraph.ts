@@ -177,39 +177,69 @@ function capture(
   return capturing.build(current, stack);
 }
 
-/** One capture: the index of parked tasks it builds once, and the path against cycles. */
+/** A level of the graph being built: its waiters, and the graphs of those done so far. */
+interface Level {
+  readonly future: Future<unknown>;
+  readonly callStack: FrameCallGraphEntry[];
+  readonly waiters: readonly Future<unknown>[];
+  next: number;
+  readonly awaitedBy: FutureCallGraph[];
+}
+
+/** One capture, and the index of parked tasks it builds once. */
 class Capture {
   readonly #limit: number | null;
   /** For each Future some pending task is parked on, those tasks; built on first need. */
   #parked: Map<Future<unknown>, Task<unknown>[]> | null = null;
-  readonly #path = new Set<Future<unknown>>();
 
   constructor(limit: number | null) {
     this.#limit = limit;
   }
 
-  /** The graph of `future`; `stack` is its live stack (innermost first), or null to derive it. */
+  /**
+   * The graph of `future`; `stack` is its live stack (innermost first), or null to derive it.
+   * Built without recursion, so a chain of many thousands of tasks awaiting one another fits.
+   */
   build(future: Future<unknown>, stack: FrameCallGraphEntry[] | null): FutureCallGraph {
-    const callStack = trim(stack ?? this.#suspendedStack(future), this.#limit);
-    this.#path.add(future);
-    const awaitedBy: FutureCallGraph[] = [];
-    for (const waiter of this.#waitersOf(future)) {
-      // A cycle of tasks awaiting each other (a deadlock) is shown once, not followed forever.
-      if (this.#path.has(waiter)) continue;
-      awaitedBy.push(this.build(waiter, null));
+    const levels: Level[] = [this.#level(future, stack)];
+    const path = new Set<Future<unknown>>([future]);
+    for (;;) {
+      const top = levels[levels.length - 1] as Level;
+      if (top.next < top.waiters.length) {
+        const waiter = top.waiters[top.next++] as Future<unknown>;
+        // A cycle of tasks awaiting each other (a deadlock) is shown once, not followed forever.
+        if (path.has(waiter)) continue;
+        path.add(waiter);
+        levels.push(this.#level(waiter, null));
+        continue;
+      }
+      levels.pop();
+      path.delete(top.future);
+      const graph: FutureCallGraph = Object.freeze({
+        future: top.future,
+        callStack: Object.freeze(top.callStack),
+        awaitedBy: Object.freeze(top.awaitedBy),
+      });
+      const parent = levels[levels.length - 1];
+      if (parent === undefined) return graph;
+      parent.awaitedBy.push(graph);
     }
-    this.#path.delete(future);
-    return Object.freeze({
+  }
+
+  #level(future: Future<unknown>, stack: FrameCallGraphEntry[] | null): Level {
+    return {
       future,
-      callStack: Object.freeze(callStack),
-      awaitedBy: Object.freeze(awaitedBy),
-    });
+      callStack: trim(stack ?? this.#suspendedStack(future), this.#limit),
+      waiters: this.#waitersOf(future),
+      next: 0,
+      awaitedBy: [],
+    };
   }
 
   #suspendedStack(future: Future<unknown>): FrameCallGraphEntry[] {
     if (!(future instanceof Task) || this.#limit === 0) return [];
     const fn = future._fn;
-    const site = creationSite(future._sourceTraceback);
+    const site = creationSite(future);
     return [
       Object.freeze({
         functionName: fn.name === "" ? "<anonymous>" : fn.name,
@@ -224,15 +254,13 @@ class Capture {
 
   /** The registered waiters of `future`, then the tasks parked on it. */
   #waitersOf(future: Future<unknown>): Future<unknown>[] {
-    const waiters: Future<unknown>[] = [];
     const registered = future._awaitedBy;
-    if (registered instanceof Set) waiters.push(...registered);
-    else if (registered !== null) waiters.push(registered);
-    const parked = this.#parkedIndex(future).get(future);
-    if (parked !== undefined) {
-      for (const task of parked) if (!waiters.includes(task)) waiters.push(task);
+    const parked = this.#parkedIndex(future).get(future) ?? [];
+    if (registered === null) return parked;
+    if (!(registered instanceof Set)) {
+      return [registered, ...parked.filter((task) => task !== registered)];
     }
-    return waiters;
+    return [...registered, ...parked.filter((task) => !registered.has(task))];
   }
 
   #parkedIndex(future: Future<unknown>): Map<Future<unknown>, Task<unknown>[]> {
@@ -312,11 +340,21 @@ function stackText(entry: (...args: never[]) => unknown, frames: number): string
   }
 }
 
-/** The first frame of a creation stack outside the package: the code that created the task. */
-function creationSite(stack: string | null): FrameCallGraphEntry | null {
-  if (stack === null) return null;
-  for (const line of stack.split("\n")) {
-    const frame = parseFrame(line);
+/**
+ * The first frame outside the package of a task's creation stack: the code that created it.
+ * The stack is the text below the constructor, or (as debug mode may keep it) its frames as
+ * lines without the leading `at `.
+ */
+function creationSite(task: Task<unknown>): FrameCallGraphEntry | null {
+  const stack = (task as { _sourceTraceback?: unknown })._sourceTraceback;
+  let lines: readonly unknown[];
+  if (typeof stack === "string") lines = stack.split("\n");
+  else if (Array.isArray(stack)) lines = stack;
+  else return null;
+  for (const item of lines) {
+    if (typeof item !== "string") continue;
+    const line = item.trim();
+    const frame = parseFrame(line.startsWith("at ") ? line : `at ${line}`);
     if (frame !== null && frame.fileName !== null && !isUnder(frame.fileName, PACKAGE_ROOT)) {
       return frame;
     }
@@ -361,28 +399,31 @@ function idOf(future: Future<unknown>): string {
   return `0x${id.toString(16)}`;
 }
 
+/** The text of `graph`, level by level, without recursion (see `Capture.build`). */
 function renderGraph(graph: FutureCallGraph): string {
   const lines: string[] = [];
-  renderLevel(graph, lines, 0);
+  const pending: [FutureCallGraph, number][] = [[graph, 0]];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [level, depth] = item;
+    const indent = "    ".repeat(depth);
+    const future = level.future;
+    lines.push(
+      future instanceof Task
+        ? `${indent}* Task(name=${pythonRepr(future.getName())}, id=${idOf(future)})`
+        : `${indent}* Future(id=${idOf(future)})`,
+    );
+    if (level.callStack.length > 0) {
+      lines.push(`${indent}  + Call stack:`);
+      for (const entry of level.callStack) lines.push(`${indent}  |   ${describeEntry(entry)}`);
+    }
+    if (level.awaitedBy.length > 0) {
+      lines.push(`${indent}  + Awaited by:`);
+      for (let i = level.awaitedBy.length - 1; i >= 0; i--) {
+        pending.push([level.awaitedBy[i] as FutureCallGraph, depth + 1]);
+      }
+    }
+  }
   return lines.join("\n");
-}
-
-function renderLevel(graph: FutureCallGraph, lines: string[], level: number): void {
-  const indent = "    ".repeat(level);
-  const future = graph.future;
-  lines.push(
-    future instanceof Task
-      ? `${indent}* Task(name=${pythonRepr(future.getName())}, id=${idOf(future)})`
-      : `${indent}* Future(id=${idOf(future)})`,
-  );
-  if (graph.callStack.length > 0) {
-    lines.push(`${indent}  + Call stack:`);
-    for (const entry of graph.callStack) lines.push(`${indent}  |   ${describeEntry(entry)}`);
-  }
-  if (graph.awaitedBy.length > 0) {
-    lines.push(`${indent}  + Awaited by:`);
-    for (const waiter of graph.awaitedBy) renderLevel(waiter, lines, level + 1);
-  }
 }
 
 function describeEntry(entry: FrameCallGraphEntry): string {

@@ -511,6 +511,33 @@ test("a cycle of waiters is shown once, not followed forever", async () => {
   });
 });
 
+test("a chain of 10,000 tasks awaiting one another is captured", async () => {
+  await asyncio.run(async () => {
+    const fut = asyncio.getRunningLoop().createFuture<void>();
+    let previous: asyncio.Future<void> = fut;
+    const chain: asyncio.Task<void>[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const awaited = previous;
+      const task = asyncio.createTask(async () => {
+        await awaited;
+      });
+      chain.push(task);
+      previous = task;
+    }
+    await asyncio.sleep(0);
+    const graph = asyncio.captureCallGraph(fut);
+    let levels = 0;
+    for (let level = graph; level !== null; level = level.awaitedBy[0] ?? null) levels++;
+    assert.equal(levels, 10_001);
+    // The text of the last 300 levels (each level is indented further: the text of all
+    // 10,001 would take hundreds of megabytes, as in asyncio).
+    const text = asyncio.formatCallGraph(chain[chain.length - 300]);
+    assert.equal(text.split("\n").filter((line) => line.includes("* Task(")).length, 300);
+    fut.setResult();
+    await previous;
+  });
+});
+
 test("printCallGraph writes to console.log by default", async () => {
   const lines = await captureLog(() =>
     asyncio.run(async () => {
