@@ -32,7 +32,12 @@ export { getEventLoop, newEventLoop, setEventLoop } from "./core/events.js";
 export type { ExceptionMatcher } from "./core/exceptionGroup.js";
 export { ExceptionGroup } from "./core/exceptionGroup.js";
 export type { DoneCallbackOptions, FutureOptions } from "./core/future.js";
-export { Future, isFuture } from "./core/future.js";
+export {
+  Future,
+  futureAddToAwaitedBy,
+  futureDiscardFromAwaitedBy,
+  isFuture,
+} from "./core/future.js";
 export type { Callback } from "./core/handle.js";
 export { Handle, TimerHandle } from "./core/handle.js";
 export type { InFlightKind, InFlightOptions, InFlightRecord } from "./core/inFlight.js";
@@ -70,6 +75,13 @@ export {
   eagerTaskFactory,
   Task,
 } from "./core/task.js";
+export type {
+  CallGraphOptions,
+  FrameCallGraphEntry,
+  FutureCallGraph,
+  PrintCallGraphOptions,
+} from "./debug/callGraph.js";
+export { captureCallGraph, formatCallGraph, printCallGraph } from "./debug/callGraph.js";
 export type { LogExtra, LogHandler, LogLevelName, LogRecord } from "./debug/logger.js";
 export { defaultLogHandler, Logger, logger } from "./debug/logger.js";
 export type { WorkerExit } from "./executors/errors.js";

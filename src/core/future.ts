@@ -85,10 +85,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * `_source_traceback`); null on the prototype, as `_logTraceback`.
    */
   declare _sourceTraceback: SourceTraceback | null;
+  /**
+   * @internal Who awaits this Future besides the task parked on it (see `callGraph.ts`): the
+   * waiter, or a Set once there are several, or null. Null on the prototype, an own field only
+   * once `futureAddToAwaitedBy` was called: no cost on the Futures nobody registers.
+   */
+  declare _awaitedBy: Future<unknown> | Set<Future<unknown>> | null;
 
   static {
     Future.prototype._logTraceback = false;
     Future.prototype._sourceTraceback = null;
+    Future.prototype._awaitedBy = null;
   }
 
   constructor(options?: FutureOptions) {
@@ -425,6 +432,40 @@ export function createLoopFuture<T>(loop: EventLoop): Future<T> {
 /** Whether `value` is a Future (a Task is one too). */
 export function isFuture(value: unknown): value is Future<unknown> {
   return value instanceof Future;
+}
+
+/**
+ * Records that `waiter` (a Task, usually) awaits `future` in a way the call graph cannot see
+ * by itself: a combinator that waits for a child through a done callback rather than by
+ * awaiting it, as `gather`, `shield`, `wait` and `TaskGroup` do (asyncio's
+ * `future_add_to_awaited_by`, Python 3.14). `captureCallGraph` then shows `waiter` among those
+ * that await `future`. Undo it with `futureDiscardFromAwaitedBy` once the wait is over.
+ * Arguments that are not Futures are ignored, as in asyncio.
+ *
+ * @example
+ * const task = asyncio.currentTask();
+ * if (task !== null) asyncio.futureAddToAwaitedBy(child, task);
+ * child.addDoneCallback(() => {
+ *   if (task !== null) asyncio.futureDiscardFromAwaitedBy(child, task);
+ * });
+ */
+export function futureAddToAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+  if (!(future instanceof Future) || !(waiter instanceof Future)) return;
+  const current = future._awaitedBy;
+  if (current === null) future._awaitedBy = waiter;
+  else if (current instanceof Set) current.add(waiter);
+  else if (current !== waiter) future._awaitedBy = new Set([current, waiter]);
+}
+
+/**
+ * Records that `waiter` no longer awaits `future` (asyncio's `future_discard_from_awaited_by`);
+ * see `futureAddToAwaitedBy`. Arguments that are not Futures are ignored.
+ */
+export function futureDiscardFromAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+  if (!(future instanceof Future) || !(waiter instanceof Future)) return;
+  const current = future._awaitedBy;
+  if (current === waiter) future._awaitedBy = null;
+  else if (current instanceof Set) current.delete(waiter);
 }
 
 /** @internal Sets `future`'s result unless it is already done (e.g. cancelled). */

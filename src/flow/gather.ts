@@ -14,10 +14,16 @@
 import type { AwaitableLike, AwaitedResult } from "../core/awaitable.js";
 import { ensureFuture } from "../core/awaitable.js";
 import { CancelledError } from "../core/errors.js";
-import { Future, PENDING, REJECTED } from "../core/future.js";
+import {
+  Future,
+  futureAddToAwaitedBy,
+  futureDiscardFromAwaitedBy,
+  PENDING,
+  REJECTED,
+} from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
-import { getRunningLoop } from "../core/scope.js";
-import type { CoroutineFunction } from "../core/task.js";
+import { getRunningLoop, scopeStorage } from "../core/scope.js";
+import type { CoroutineFunction, Task } from "../core/task.js";
 import { describeValue, isPromiseLike, requireCancelMessage } from "../core/validate.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
@@ -63,11 +69,14 @@ export class GatheringFuture<T> extends Future<T> {
   _finished = 0;
   /** @internal `cancel()` cancelled at least one child. */
   _cancelRequested = false;
+  /** @internal The task that called `gather()`: it awaits the children (the call graph). */
+  readonly _caller: Task<unknown> | null;
 
   /** @internal Use `gather()`. */
-  constructor(loop: EventLoop, returnExceptions: boolean) {
+  constructor(loop: EventLoop, returnExceptions: boolean, caller: Task<unknown> | null = null) {
     super(loop._futureOptions);
     this._returnExceptions = returnExceptions;
+    this._caller = caller;
   }
 
   /**
@@ -89,6 +98,7 @@ export class GatheringFuture<T> extends Future<T> {
   /** @internal A child completed (its done callback). */
   _childDone(child: Future<unknown>): void {
     this._finished++;
+    if (this._caller !== null) futureDiscardFromAwaitedBy(child, this._caller);
     if (this._state !== PENDING) {
       // The gather already failed with an earlier error; this one counts as retrieved.
       child._retrieved();
@@ -194,7 +204,10 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     failed._reject(error);
     return failed;
   }
-  const outer = new GatheringFuture<unknown[]>(loop, returnExceptions);
+  // The calling task awaits each child, for the call graph (asyncio 3.14 records it so too).
+  const scope = scopeStorage.getStore();
+  const caller = scope !== undefined && scope._loop === loop ? scope._currentTask() : null;
+  const outer = new GatheringFuture<unknown[]>(loop, returnExceptions, caller);
   const children = outer._children;
   const seen = new Map<unknown, Future<unknown>>();
   const alreadyDone: Future<unknown>[] = [];
@@ -212,8 +225,12 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       seen.set(aw, child);
     }
     outer._distinct++;
-    if (child.done()) alreadyDone.push(child);
-    else watchChild(child, outer);
+    if (child.done()) {
+      alreadyDone.push(child);
+    } else {
+      if (caller !== null) futureAddToAwaitedBy(child, caller);
+      watchChild(child, outer);
+    }
     children.push(child);
   }
   if (children.length === 0) {

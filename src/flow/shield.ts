@@ -8,8 +8,8 @@
 import type { AwaitableLike } from "../core/awaitable.js";
 import { ensureFuture } from "../core/awaitable.js";
 import type { Future } from "../core/future.js";
-import { REJECTED } from "../core/future.js";
-import { getRunningLoop } from "../core/scope.js";
+import { futureAddToAwaitedBy, futureDiscardFromAwaitedBy, REJECTED } from "../core/future.js";
+import { getRunningLoop, scopeStorage } from "../core/scope.js";
 import { isAwaitableLike, notAwaitableError } from "./internal.js";
 
 /**
@@ -34,7 +34,15 @@ export function shield<T>(aw: AwaitableLike<T>): Future<T> {
   }
   const inner = ensureFuture(aw);
   if (inner.done()) return inner;
-  const outer = inner.getLoop().createFuture<T>();
+  const loop = inner.getLoop();
+  const outer = loop.createFuture<T>();
+  // The calling task awaits `inner` until it is done (the call graph), as in asyncio 3.14.
+  const scope = scopeStorage.getStore();
+  const caller = scope !== undefined && scope._loop === loop ? scope._currentTask() : null;
+  if (caller !== null) {
+    futureAddToAwaitedBy(inner, caller);
+    inner.addDoneCallback(() => futureDiscardFromAwaitedBy(inner, caller));
+  }
   const onInnerDone = (): void => {
     if (outer.cancelled()) {
       // Nobody awaits the result any more; it counts as retrieved.

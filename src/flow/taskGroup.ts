@@ -22,7 +22,11 @@
 import { CancelledError, KeyboardInterrupt, RuntimeError } from "../core/errors.js";
 import { ExceptionGroup } from "../core/exceptionGroup.js";
 import type { Future } from "../core/future.js";
-import { setResultUnlessDone } from "../core/future.js";
+import {
+  futureAddToAwaitedBy,
+  futureDiscardFromAwaitedBy,
+  setResultUnlessDone,
+} from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { CoroutineFunction, Task, TaskOptions } from "../core/task.js";
@@ -85,6 +89,8 @@ export class TaskGroup {
     // fails at once; handled now, the group would abort while B is not yet among its
     // children, and B would run on uncancelled. Reported later, B is there and is cancelled.
     this.#tasks.add(task as Task<unknown>);
+    // The parent awaits its children (the call graph), as in asyncio 3.14.
+    futureAddToAwaitedBy(task, this.#parent);
     watchChild(task, this);
     return task;
   }
@@ -153,6 +159,7 @@ export class TaskGroup {
   _childDone(child: Future<unknown>): void {
     const task = child as Task<unknown>;
     this.#tasks.delete(task);
+    futureDiscardFromAwaitedBy(task, this.#parent);
     if (this.#allDone !== null && this.#tasks.size === 0) {
       setResultUnlessDone(this.#allDone, undefined);
     }

@@ -8,9 +8,14 @@
  */
 import type { Duration } from "../core/durations.js";
 import { toSecondsOrNull } from "../core/durations.js";
-import { Future, setResultUnlessDone } from "../core/future.js";
+import {
+  Future,
+  futureAddToAwaitedBy,
+  futureDiscardFromAwaitedBy,
+  setResultUnlessDone,
+} from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
-import { getRunningLoop } from "../core/scope.js";
+import { getRunningLoop, scopeStorage } from "../core/scope.js";
 import { describeValue, isPromiseLike, requireOptions } from "../core/validate.js";
 import { parkOn } from "../core/wakeup.js";
 
@@ -110,8 +115,11 @@ async function waitUntil<F extends Future<unknown>>(
   // A timeout of Infinity never fires: no timer is kept for it.
   const timer = timeout === null || timeout === Infinity ? null : loop.callLater(timeout, release);
   let left = futures.size;
+  // The waiting task awaits each future while it waits (the call graph), as in asyncio 3.14.
+  const caller = scopeStorage.getStore()?._currentTask() ?? null;
   const onCompletion = (f: Future<unknown>): void => {
     left--;
+    if (caller !== null) futureDiscardFromAwaitedBy(f, caller);
     if (
       left <= 0 ||
       returnWhen === FIRST_COMPLETED ||
@@ -121,12 +129,19 @@ async function waitUntil<F extends Future<unknown>>(
       release();
     }
   };
-  for (const f of futures) f.addDoneCallback(onCompletion);
+  for (const f of futures) {
+    f.addDoneCallback(onCompletion);
+    if (caller !== null) futureAddToAwaitedBy(f, caller);
+  }
   try {
     await parkOn(waiter);
   } finally {
     timer?.cancel();
-    for (const f of futures) f.removeDoneCallback(onCompletion);
+    for (const f of futures) {
+      f.removeDoneCallback(onCompletion);
+      // Those still pending are no longer waited for (asyncio 3.14 leaves them registered).
+      if (caller !== null) futureDiscardFromAwaitedBy(f, caller);
+    }
   }
   const done = new Set<F>();
   const pending = new Set<F>();
