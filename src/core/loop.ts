@@ -33,6 +33,7 @@ import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { InFlight, InFlightOptions, InFlightRecord } from "./inFlight.js";
 import { InFlightHolds } from "./inFlight.js";
+import { registerLoop, unregisterLoop } from "./liveLoops.js";
 import type { Runnable } from "./runnable.js";
 import { scopeStorage } from "./scope.js";
 
@@ -209,6 +210,8 @@ export class EventLoop implements AlarmHost {
   readonly #inFlight = new InFlightHolds(() => this.#holdReleased());
   #timedItem: Runnable | null = null;
   #timedStart = 0;
+  /** This loop in the registry of live loops the introspection snapshot reads. */
+  readonly #liveRef: WeakRef<EventLoop> = registerLoop(this);
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") {
@@ -541,6 +544,7 @@ export class EventLoop implements AlarmHost {
     reportUnretrieved(this);
     for (const hook of this.#closeHooks.splice(0)) hook();
     this.#state = CLOSED;
+    unregisterLoop(this.#liveRef);
     const executor = this.#defaultExecutor;
     if (executor !== null) {
       this.#defaultExecutor = null;
