@@ -198,7 +198,8 @@ function connectGlobal(
   });
 }
 
-function connectNet(url: string, timeoutMs: number): Promise<TextSocket> {
+/** The client over node:net (used when Node has no global WebSocket; exported for its tests). */
+export function connectNet(url: string, timeoutMs: number): Promise<TextSocket> {
   const parsed = new URL(url);
   if (parsed.protocol !== "ws:") throw new TypeError(`not a ws: URL: ${url}`);
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
