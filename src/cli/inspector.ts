@@ -242,9 +242,18 @@ class Session {
   }
 }
 
+/**
+ * The pid (to check we reached the right process), whether it was started with an inspector
+ * open (then it is left open), and the snapshot (null without asyncio-ts).
+ */
 const READ_EXPRESSION = `(() => {
   const f = globalThis[Symbol.for("asyncio-ts.introspection")];
-  return { pid: process.pid, snapshot: typeof f === "function" ? f() : null };
+  const flags = [...process.execArgv, ...String(process.env.NODE_OPTIONS ?? "").split(/\\s+/)];
+  return {
+    pid: process.pid,
+    inspectFlag: flags.some((flag) => /^--inspect(-brk|-wait)?(=|$)/.test(flag)),
+    snapshot: typeof f === "function" ? f() : null,
+  };
 })()`;
 
 /** Closes the inspector shortly after we disconnect (`inspector.close()` waits for sessions). */
@@ -312,7 +321,7 @@ export async function readSnapshot(
     );
   }
   const session = new Session(socket);
-  let read: { pid?: unknown; snapshot?: Snapshot | null };
+  let read: { pid?: unknown; inspectFlag?: unknown; snapshot?: Snapshot | null };
   try {
     try {
       read = ((await session.evaluate(READ_EXPRESSION, timeoutMs)) ?? {}) as typeof read;
@@ -327,7 +336,7 @@ export async function readSnapshot(
           `(process ${pid} could not open its own: is port ${DEFAULT_PORT} taken?)`,
       );
     }
-    if (weOpened) {
+    if (weOpened && read.inspectFlag !== true) {
       try {
         await session.evaluate(CLOSE_EXPRESSION, timeoutMs);
       } catch {

@@ -121,8 +121,8 @@ export async function runCommand(
 }
 
 /** Starts `source` (an ES module that may import `asyncio-ts`) and waits for it to print `ready`. */
-export async function startScript(source: string): Promise<Child> {
-  const child = new Child(["--input-type=module", "-e", source]);
+export async function startScript(source: string, nodeFlags: string[] = []): Promise<Child> {
+  const child = new Child([...nodeFlags, "--input-type=module", "-e", source]);
   try {
     await child.waitFor("ready\n");
   } catch (error) {

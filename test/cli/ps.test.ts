@@ -29,8 +29,12 @@ await asyncio.run(async function main() {
 `;
 
 /** Runs `fn` with a target started from `source`, and kills the target afterwards. */
-async function withTarget(source: string, fn: (target: Child) => Promise<void>): Promise<void> {
-  const target = await startScript(source);
+async function withTarget(
+  source: string,
+  fn: (target: Child) => Promise<void>,
+  nodeFlags: string[] = [],
+): Promise<void> {
+  const target = await startScript(source, nodeFlags);
   try {
     await fn(target);
   } finally {
@@ -101,6 +105,28 @@ describe("asyncio-ts ps / pstree", { concurrency: false }, () => {
       await target.waitFor(/(Debugger listening on[\s\S]*){2}/, 20_000, "stderr");
       await target.waitFor(/(Debugger ending on[\s\S]*){2}/, 20_000, "stderr");
     });
+  });
+
+  test("an inspector the target opened itself is used and left open", async (t) => {
+    if (process.platform !== "linux") {
+      t.skip("its port is found from /proc on Linux only");
+      return;
+    }
+    await withTarget(
+      TARGET,
+      async (target) => {
+        const pid = String(target.process.pid);
+        for (let i = 0; i < 2; i++) {
+          const { code, stdout, stderr } = await runCommand(["pstree", pid]);
+          assert.equal(code, 0, stderr);
+          assert.match(stdout, /\(T\) parent/);
+        }
+        await target.waitFor(/(Debugger attached[\s\S]*){2}/, 20_000, "stderr");
+        // Opened once, by the flag, and never closed and reopened.
+        assert.equal(target.stderr.match(/Debugger listening on/g)?.length, 1, target.stderr);
+      },
+      ["--inspect=127.0.0.1:0"],
+    );
   });
 
   test("no such pid: one line, exit code 1", async () => {
