@@ -2,6 +2,13 @@
  * The snapshot `ps`/`pstree` read (src/debug/snapshot.ts) taken in this process, and how the
  * command prints it: the table of `python -m asyncio ps` and the tree of `pstree`, with its
  * cycle report (Lib/asyncio/tools.py).
+ *
+ * Not mirrored from test_asyncio/test_tools.py: the cases built on coroutine frames
+ * (TestAsyncioToolsTree/TestAsyncioToolsTable.test_asyncio_utils, test_deep_coroutine_chain,
+ * test_duplicate_coroutine_frames and the other frame cases) — JavaScript does not expose the
+ * frames of a suspended async function, so the tree has tasks only; test_table_output_format
+ * (thread ids and hexadecimal addresses: our rows have a loop number and task numbers); the
+ * csv/bsv output formats, which the command does not have (it has --json).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -169,6 +176,80 @@ describe("ps and pstree output", () => {
     ]);
   });
 
+  // mirrors test_tools.TestAsyncioToolsBasic.test_empty_input_tree
+  // mirrors test_tools.TestAsyncioToolsBasic.test_empty_input_table
+  test("no loop, or a loop without tasks: no rows and no trees", () => {
+    const none: Snapshot = { version: 1, pid: 1, loops: [] };
+    assert.deepEqual(taskTable(none), []);
+    assert.deepEqual(awaitTrees(none), []);
+    assert.deepEqual(taskTable(snapshotOf([])), []);
+    assert.deepEqual(awaitTrees(snapshotOf([])), []);
+  });
+
+  // mirrors test_tools.TestAsyncioToolsBasic.test_only_independent_tasks_tree
+  // mirrors test_tools.TestAsyncioToolsBasic.test_only_independent_tasks_table
+  test("tasks awaiting nothing: one tree and one row each", () => {
+    const snapshot = snapshotOf([task(10, "taskA", []), task(11, "taskB", [])]);
+    assert.deepEqual(awaitTrees(snapshot), ["└── (T) taskA", "└── (T) taskB"]);
+    assert.deepEqual(taskTable(snapshot), [
+      ["1", "10", "taskA", "taskAFn", "waiting", "", ""],
+      ["1", "11", "taskB", "taskBFn", "waiting", "", ""],
+    ]);
+  });
+
+  // mirrors test_tools.TestAsyncioToolsBasic.test_complex_tree
+  // mirrors test_tools.TestAsyncioToolsBasic.test_complex_table
+  test("a chain of three tasks", () => {
+    const snapshot = snapshotOf([
+      task(2, "Task-1", []),
+      task(3, "Task-2", [2]),
+      task(4, "Task-3", [3]),
+    ]);
+    assert.deepEqual(awaitTrees(snapshot), [
+      ["└── (T) Task-1", "    └── (T) Task-2", "        └── (T) Task-3"].join("\n"),
+    ]);
+    assert.deepEqual(
+      taskTable(snapshot).map((row) => row.slice(1)),
+      [
+        ["2", "Task-1", "Task-1Fn", "waiting", "", ""],
+        ["3", "Task-2", "Task-2Fn", "waiting", "Task-1", "2"],
+        ["4", "Task-3", "Task-3Fn", "waiting", "Task-2", "3"],
+      ],
+    );
+  });
+
+  // mirrors test_tools.TestAsyncioToolsEdgeCases.test_task_with_missing_awaiter_id
+  test("an awaiter missing from the table is named Unknown", () => {
+    const rows = taskTable(snapshotOf([task(1, "Task-A", [999])]));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.[5], "Unknown");
+  });
+
+  // mirrors test_tools.TestAsyncioToolsEdgeCases.test_task_awaits_self
+  test("pstree: a task awaiting itself is a cycle", () => {
+    assert.throws(
+      () => awaitTrees(snapshotOf([task(1, "Self-Awaiter", [1])])),
+      (error: unknown) =>
+        error instanceof AwaitCycleError &&
+        error.cycles.some((cycle) => cycle.join(",") === "Self-Awaiter,Self-Awaiter"),
+    );
+  });
+
+  // mirrors test_tools.TestAsyncioToolsBasic.test_multiple_cycles_same_node
+  test("pstree: cycles through one task are found", () => {
+    const snapshot = snapshotOf([
+      task(1, "Task-A", [2]),
+      task(2, "Task-B", [3]),
+      task(3, "Task-C", [1, 2]),
+    ]);
+    assert.throws(
+      () => awaitTrees(snapshot),
+      (error: unknown) =>
+        error instanceof AwaitCycleError && error.cycles.some((cycle) => new Set(cycle).size === 3),
+    );
+  });
+
+  // mirrors test_tools.TestAsyncioToolsBasic.test_cycle_detection
   test("pstree: a cycle is reported, not drawn", () => {
     const snapshot = snapshotOf([task(1, "a", [2]), task(2, "b", [1]), task(3, "c", [])]);
     assert.throws(
