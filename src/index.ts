@@ -10,6 +10,9 @@
  * });
  */
 
+// Keeps the task snapshot `asyncio-ts ps` reads reachable from the moment the package loads.
+import "./debug/snapshot.js";
+
 export type { AwaitableLike, AwaitedResult } from "./core/awaitable.js";
 export { ensureFuture, wrap } from "./core/awaitable.js";
 export type { AlarmHost, Clock } from "./core/clock.js";

@@ -37,6 +37,7 @@ import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
 import type { InFlight, InFlightOptions, InFlightRecord } from "./inFlight.js";
 import { InFlightHolds } from "./inFlight.js";
+import { registerLoop, unregisterLoop } from "./liveLoops.js";
 import type { Runnable } from "./runnable.js";
 import { scopeStorage } from "./scope.js";
 
@@ -215,6 +216,8 @@ export class EventLoop implements AlarmHost {
   #timedStart = 0;
   /** What a ResourceWarning says if the loop is collected unclosed ("unclosed event loop"). */
   readonly #watch: ResourceWatch;
+  /** This loop in the registry of live loops the introspection snapshot reads. */
+  readonly #liveRef: WeakRef<EventLoop> = registerLoop(this);
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") {
@@ -556,6 +559,7 @@ export class EventLoop implements AlarmHost {
     }
     for (const hook of this.#closeHooks.splice(0)) hook();
     this.#state = CLOSED;
+    unregisterLoop(this.#liveRef);
     const executor = this.#defaultExecutor;
     if (executor !== null) {
       this.#defaultExecutor = null;
