@@ -5,15 +5,15 @@
  * loop. The command evaluates it through Node's inspector (`Runtime.evaluate` with
  * `returnByValue`), so it must never throw and must return only plain data.
  *
- * What a task awaits comes from `Task._futWaiter` (the Future it is parked on). Other code can
- * add edges and creation locations through `addSnapshotSource`: the call-graph code feeds its
- * awaited-by sets there (a task awaited through `gather`, a `TaskGroup`, `shield`…), and debug
- * mode the creation stacks it records.
+ * What a task awaits comes from `Task._futWaiter` (the Future it is parked on) and from the
+ * awaited-by records of the call graph (a task awaited through `gather`, a `TaskGroup`,
+ * `shield`…); where it was created, from its creation stack (debug mode).
  */
 import type { Future } from "../core/future.js";
 import { liveLoops } from "../core/liveLoops.js";
 import type { EventLoop } from "../core/loop.js";
 import { Task } from "../core/task.js";
+import { sourceTracebackOf } from "./sourceTraceback.js";
 
 /** The global symbol the snapshot function is kept at. */
 export const INTROSPECTION_SYMBOL: unique symbol = Symbol.for("asyncio-ts.introspection");
@@ -67,28 +67,6 @@ export interface Snapshot {
   readonly error?: string;
 }
 
-/**
- * A source of more facts about tasks than the core keeps: the call-graph code returns the
- * futures recorded as awaiting `task` (its awaited-by set), debug mode the creation location.
- */
-export interface SnapshotSource {
-  /** Futures awaiting `task` besides the tasks parked on it; tasks among them become edges. */
-  awaitedBy?(task: Task<unknown>): Iterable<Future<unknown>> | null | undefined;
-  /** Where `task` was created, as `file:line:column` (or a short stack), or null. */
-  createdAt?(task: Task<unknown>): string | null | undefined;
-}
-
-const sources: SnapshotSource[] = [];
-
-/** Adds a source of facts for the snapshot; returns a function that removes it. */
-export function addSnapshotSource(source: SnapshotSource): () => void {
-  sources.push(source);
-  return () => {
-    const index = sources.indexOf(source);
-    if (index !== -1) sources.splice(index, 1);
-  };
-}
-
 let nextTaskId = 1;
 const taskIds = new WeakMap<Task<unknown>, number>();
 let nextLoopId = 1;
@@ -125,12 +103,16 @@ function functionName(task: Task<unknown>): string {
   return typeof name === "string" && name !== "" ? name : "<anonymous>";
 }
 
+/** The first frame of the task's creation stack (recorded in debug mode), or null. */
 function createdAt(task: Task<unknown>): string | null {
-  for (const source of sources) {
-    const where = source.createdAt?.(task);
-    if (typeof where === "string") return where;
-  }
-  return null;
+  return sourceTracebackOf(task)?.[0] ?? null;
+}
+
+/** The waiters recorded on `future` (`futureAddToAwaitedBy`), besides the tasks parked on it. */
+function registeredWaiters(future: Future<unknown>): Iterable<Future<unknown>> {
+  const waiters = future._awaitedBy;
+  if (waiters === null) return [];
+  return waiters instanceof Set ? waiters : [waiters];
 }
 
 function loopRecord(loop: EventLoop): LoopRecord {
@@ -147,10 +129,8 @@ function loopRecord(loop: EventLoop): LoopRecord {
   for (const task of tasks) {
     const waitingOn = task._futWaiter;
     if (waitingOn instanceof Task) addEdge(waitingOn, task);
-    for (const source of sources) {
-      for (const future of source.awaitedBy?.(task) ?? []) {
-        if (future instanceof Task && future !== task) addEdge(task, future);
-      }
+    for (const waiter of registeredWaiters(task)) {
+      if (waiter instanceof Task && waiter !== task) addEdge(task, waiter);
     }
   }
   // Ids in creation order the first time tasks are seen.
