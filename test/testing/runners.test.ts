@@ -31,7 +31,7 @@ function runChild(args: string[], cwd: string): Promise<string> {
   delete env["NODE_TEST_CONTEXT"];
   return new Promise((resolve, reject) => {
     // A failing scenario makes the runner exit with 1: that is expected, the report says what.
-    execFile(process.execPath, args, { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
       if (error !== null && typeof error.code !== "number") {
         reject(new Error(`${args.join(" ")} failed: ${error.message}\n${stderr}`));
         return;
