@@ -130,3 +130,16 @@ export function reportUnretrieved(loop: EventLoop): void {
     });
   }
 }
+
+/**
+ * @internal The futures of `loop` whose exception nobody retrieved so far, oldest first (the
+ * test helpers' leak check reads them; reading one's `exception()` withdraws its report).
+ */
+export function unretrievedFutures(loop: EventLoop): Future<unknown>[] {
+  const found: Future<unknown>[] = [];
+  for (const ref of pending.get(loop) ?? []) {
+    const future = ref.deref();
+    if (future?._logTraceback) found.push(future);
+  }
+  return found;
+}
