@@ -26,6 +26,7 @@
  * `InFlightHolds` holds exactly the open ones, and `operations` counts the open holds of kind
  * `"operation"`.
  */
+import { captureSourceTraceback, type SourceTraceback } from "../debug/sourceTraceback.js";
 import { describeValue, requireOptions } from "./validate.js";
 
 /** The two kinds of in-flight work (see `EventLoop.inFlight`). */
@@ -65,6 +66,12 @@ export class InFlight implements Disposable, InFlightRecord {
   readonly kind: InFlightKind;
   readonly since: number;
   #holds: InFlightHolds | null;
+  /** @internal Where the hold was taken, recorded in debug mode only; null on the prototype. */
+  declare _sourceTraceback: SourceTraceback | null;
+
+  static {
+    InFlight.prototype._sourceTraceback = null;
+  }
 
   /** @internal Use `loop.inFlight()`. */
   constructor(holds: InFlightHolds, description: string, kind: InFlightKind, since: number) {
@@ -119,8 +126,13 @@ export class InFlightHolds {
     return this.#open.size - this.#operations;
   }
 
-  /** Takes a hold, checking the public arguments. */
-  open(description: unknown, options: InFlightOptions | undefined, now: number): InFlight {
+  /** Takes a hold, checking the public arguments; `debug`: record where it is taken. */
+  open(
+    description: unknown,
+    options: InFlightOptions | undefined,
+    now: number,
+    debug: boolean,
+  ): InFlight {
     if (typeof description !== "string" || description === "") {
       throw new TypeError(
         `inFlight() description must be a non-empty string, got ${describeValue(description)}`,
@@ -134,12 +146,18 @@ export class InFlightHolds {
       );
     }
     const hold = new InFlight(this, description, kind, now);
+    if (debug) hold._sourceTraceback = captureSourceTraceback();
     this.#open.add(hold);
     if (kind === "operation") this.#operations++;
     return hold;
   }
 
   /** Snapshots of the open holds, oldest first. */
+  /** The holds open, oldest first. */
+  holds(): InFlight[] {
+    return [...this.#open];
+  }
+
   records(): InFlightRecord[] {
     return [...this.#open].map(({ description, kind, since }) => ({ description, kind, since }));
   }

@@ -855,7 +855,7 @@ export class EventLoop implements AlarmHost {
    */
   inFlight(description: string, options?: InFlightOptions): InFlight {
     this.#checkClosed();
-    return this.#inFlight.open(description, options, this.time());
+    return this.#inFlight.open(description, options, this.time(), this.#debug);
   }
 
   /**
@@ -986,6 +986,11 @@ export class EventLoop implements AlarmHost {
    * A snapshot of the loop's state: callbacks ready to run, timers pending, tasks not done, and
    * the in-flight holds open (oldest first).
    */
+  /** @internal The in-flight holds open, oldest first (the test helpers' leak check). */
+  _openHolds(): InFlight[] {
+    return this.#inFlight.holds();
+  }
+
   statistics(): LoopStatistics {
     return {
       ready: this.#ready.length,

@@ -8,9 +8,14 @@
  */
 import { fileURLToPath } from "node:url";
 
-/** The library's own directory (`dist/` or `src/`): frames under it are not the program's. */
-const LIBRARY_DIR = fileURLToPath(new URL("..", import.meta.url));
-const LIBRARY_URL = new URL("..", import.meta.url).href;
+/**
+ * The library's own directory (`dist/`), and `src/` beside it (where stacks point when a runner
+ * maps them through the source maps, as vitest does): frames under them are not the program's.
+ */
+const LIBRARY_PATHS = [
+  new URL("../", import.meta.url),
+  new URL("../../src/", import.meta.url),
+].flatMap((url) => [url.href, fileURLToPath(url)]);
 
 /** How many frames a creation stack keeps at most (Python's `extract_stack` keeps all). */
 const MAX_FRAMES = 20;
@@ -28,7 +33,7 @@ export function captureSourceTraceback(): SourceTraceback {
   const frames: string[] = [];
   for (const line of (holder.stack ?? "").split("\n").slice(1)) {
     const frame = line.trim().replace(/^at /, "");
-    if (frame.includes(LIBRARY_URL) || frame.includes(LIBRARY_DIR)) continue;
+    if (LIBRARY_PATHS.some((path) => frame.includes(path))) continue;
     frames.push(frame);
     if (frames.length === MAX_FRAMES) break;
   }

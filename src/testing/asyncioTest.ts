@@ -99,7 +99,7 @@ async function runBody(
   leakCheck: boolean,
 ): Promise<unknown> {
   const self = currentTask() as Task<unknown>;
-  const watch = LeakWatch.of(loop);
+  const watch = new LeakWatch(loop);
   const baseline = watch.baseline(self);
   let result: unknown;
   try {
@@ -176,7 +176,6 @@ export function asyncioTest<A extends unknown[]>(
     const runner = new Runner({ clock: makeClock(), debug });
     try {
       const loop = runner.getLoop();
-      LeakWatch.of(loop);
       await runner.run(() => runBody(loop, () => body.apply(this, args), what, timeout, true));
     } finally {
       await runner.close();
@@ -237,7 +236,6 @@ export function asyncioSuite(options: AsyncioTestOptions = {}): AsyncioSuite {
     if (closed) throw new Error("asyncioSuite: the suite's loop was torn down");
     if (runner === null) {
       runner = new Runner({ clock: makeClock(), debug });
-      LeakWatch.of(runner.getLoop());
     }
     return runner;
   };
@@ -283,7 +281,7 @@ export function asyncioSuite(options: AsyncioTestOptions = {}): AsyncioSuite {
       const r = runner;
       if (r === null) return;
       const loop = r.getLoop();
-      const watch = LeakWatch.of(loop);
+      const watch = new LeakWatch(loop);
       const empty = { tasks: new Set<Task<unknown>>(), holds: new Set<never>() };
       let leaks: Leaks;
       try {

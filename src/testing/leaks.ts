@@ -4,21 +4,20 @@
  * still open (a socket, a server, a subprocess, an executor job, a wrapped promise) — and the
  * `LeakError` that names them.
  *
- * A `LeakWatch` is attached to a loop before any test code runs on it. It sees every hold the
- * loop gives out (it wraps that loop's `inFlight()`, so it knows the hold objects and whether
- * they were released) and, in debug mode, records where each task and hold was created, through
- * a task factory and the same wrapper. Nothing changes for a loop without a watch.
+ * A `LeakWatch` compares what is open on a loop (its pending tasks and in-flight holds) with what
+ * was open before the test body ran; in debug mode the loop records where each task, Future and
+ * hold was created, and the report shows it.
  *
  * Exceptions never retrieved are read from the core's list of them (`unretrievedFutures`, the
  * list `Runner.close()` reports from): the watch retrieves each one it names, so the runner does
  * not report it again.
  */
 
-import type { InFlight, InFlightKind, InFlightOptions } from "../core/inFlight.js";
-import type { EventLoop, TaskFactory } from "../core/loop.js";
+import type { InFlight, InFlightKind } from "../core/inFlight.js";
+import type { EventLoop } from "../core/loop.js";
 import type { Task } from "../core/task.js";
-import { newTask } from "../core/task.js";
 import { unretrievedFutures } from "../core/unretrieved.js";
+import { sourceTracebackOf } from "../debug/sourceTraceback.js";
 
 /** A hold still open when the body returned, as `LeakError.holds` lists it. */
 export interface LeakedHold {
@@ -148,35 +147,18 @@ function describeLeaks(what: string, leaks: Leaks, debug: boolean): string {
   return lines.join("\n");
 }
 
-/**
- * The package's `dist/` folder, and `src/` beside it (where stacks point when a runner maps
- * them through the source maps, as vitest does): their frames are left out of creation stacks.
- */
-const PACKAGE_PATHS = [
-  new URL("../", import.meta.url),
-  new URL("../../src/", import.meta.url),
-].flatMap((url) => [url.href, decodeURIComponent(url.pathname)]);
 /** Frames of a creation stack shown. */
 const FRAMES_SHOWN = 6;
 
-/** Where the caller of the library is, as a few stack frames outside asyncio-ts and Node. */
-export function creationStack(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 40;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
-  const frames = stack
-    .split("\n")
-    .slice(1)
-    .map((line) => line.trim())
-    .filter(
-      (line) =>
-        line.startsWith("at ") &&
-        !line.includes("(node:") &&
-        !line.startsWith("at node:") &&
-        !PACKAGE_PATHS.some((path) => line.includes(path)),
-    );
-  return frames.length === 0 ? "(inside asyncio-ts)" : frames.slice(0, FRAMES_SHOWN).join("\n");
+/** Where `thing` was created (debug mode): its first frames outside asyncio-ts, or null. */
+function createdAt(thing: object): string | null {
+  const frames = sourceTracebackOf(thing);
+  if (frames === null) return null;
+  if (frames.length === 0) return "(inside asyncio-ts)";
+  return frames
+    .slice(0, FRAMES_SHOWN)
+    .map((frame) => `at ${frame}`)
+    .join("\n");
 }
 
 /** What was open before a test started (the suite's fixtures): not the test's leaks. */
@@ -192,50 +174,12 @@ export interface Collected {
   readonly leftovers: readonly Task<unknown>[];
 }
 
-const watches = new WeakMap<EventLoop, LeakWatch>();
-
 /** See the file comment. */
 export class LeakWatch {
   readonly #loop: EventLoop;
-  readonly #holds = new Set<InFlight>();
-  readonly #created = new WeakMap<object, string>();
 
-  private constructor(loop: EventLoop) {
+  constructor(loop: EventLoop) {
     this.#loop = loop;
-    const takeHold = loop.inFlight;
-    const holds = this.#holds;
-    const created = this.#created;
-    // An own property of this loop only: the holds every I/O module takes go through it.
-    Object.defineProperty(loop, "inFlight", {
-      configurable: true,
-      writable: true,
-      value: function inFlight(
-        this: EventLoop,
-        description: string,
-        options?: InFlightOptions,
-      ): InFlight {
-        const hold = takeHold.call(this, description, options);
-        holds.add(hold);
-        if (this.getDebug()) created.set(hold, creationStack());
-        return hold;
-      },
-    });
-    const recordingFactory: TaskFactory = (target, fn, options) => {
-      const task = newTask(fn, options, target, false);
-      if (target.getDebug()) created.set(task, creationStack());
-      return task;
-    };
-    if (loop.getTaskFactory() === null) loop.setTaskFactory(recordingFactory);
-  }
-
-  /** The watch of `loop`, attached on first use. */
-  static of(loop: EventLoop): LeakWatch {
-    let watch = watches.get(loop);
-    if (watch === undefined) {
-      watch = new LeakWatch(loop);
-      watches.set(loop, watch);
-    }
-    return watch;
   }
 
   /** The tasks pending and holds open now, except `self` (the running test's own task). */
@@ -252,8 +196,7 @@ export class LeakWatch {
   }
 
   #openHolds(): Set<InFlight> {
-    for (const hold of this.#holds) if (hold.released) this.#holds.delete(hold);
-    return new Set(this.#holds);
+    return new Set(this.#loop._openHolds());
   }
 
   /**
@@ -270,27 +213,23 @@ export class LeakWatch {
       tasks.push({
         name: task.getName(),
         description: String(task),
-        createdAt: this.#createdAt(task),
+        createdAt: createdAt(task),
       });
     }
     const holds: LeakedHold[] = [];
     for (const hold of this.#openHolds()) {
       if (baseline.holds.has(hold)) continue;
       const { description, kind, since } = hold;
-      holds.push({ description, kind, since, createdAt: this.#createdAt(hold) });
+      holds.push({ description, kind, since, createdAt: createdAt(hold) });
     }
     return { leaks: { tasks, unretrieved: this.#unretrieved(), holds }, leftovers };
-  }
-
-  #createdAt(thing: object): string | null {
-    return this.#created.get(thing) ?? null;
   }
 
   /** The exceptions nobody retrieved, now retrieved: the runner will not report them again. */
   #unretrieved(): UnretrievedException[] {
     return unretrievedFutures(this.#loop).map((future) => {
       const source = String(future);
-      return { source, exception: future.exception(), createdAt: this.#createdAt(future) };
+      return { source, exception: future.exception(), createdAt: createdAt(future) };
     });
   }
 }
