@@ -14,39 +14,12 @@
  * it prints without awaiting.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import * as asyncio from "asyncio-ts";
 import * as computeToThread from "../../examples/compute-to-thread.js";
 import * as executorRequests from "../../examples/executor-requests.js";
 import { captureLog } from "../helpers.js";
-
-const run = promisify(execFile);
-
-/** What an example printed, run as `node build/examples/<name>.js` in a temporary directory. */
-async function runExample(
-  name: string,
-): Promise<{ lines: string[]; stderr: string; written: string }> {
-  const script = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
-  const dir = await mkdtemp(join(tmpdir(), "asyncio-ts-example-"));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [script], {
-      cwd: dir,
-      timeout: 60_000,
-    });
-    const lines = stdout.split("\n");
-    if (lines.at(-1) === "") lines.pop();
-    const written = await readFile(join(dir, "exemplo.txt"), "utf8");
-    return { lines, stderr, written };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { runExample } from "./runExample.js";
 
 const CONTINUANDO =
   "Continuando a execução do programa enquanto a gravação do arquivo ocorre em segundo plano...";

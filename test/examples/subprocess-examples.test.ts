@@ -10,38 +10,11 @@
  * until exit); here the parent relays the child's line after its own, so the order is fixed.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
-
-/** What an example printed, run as `node build/examples/<name>.js` in a temporary directory. */
-async function runExample(
-  name: string,
-): Promise<{ stdout: string; stderr: string; files: Map<string, string> }> {
-  const script = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
-  const dir = await mkdtemp(join(tmpdir(), "asyncio-ts-example-"));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [script], {
-      cwd: dir,
-      timeout: 60_000,
-    });
-    const files = new Map<string, string>();
-    const written = await readFile(join(dir, "exemplo.txt"), "utf8").catch(() => null);
-    if (written !== null) files.set("exemplo.txt", written);
-    return { stdout, stderr, files };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { runExample } from "./runExample.js";
 
 test("subprocess-gravar-arquivo: started, continuing, then the child's line", async () => {
-  const { stdout, stderr, files } = await runExample("subprocess-gravar-arquivo");
+  const { stdout, stderr, written } = await runExample("subprocess-gravar-arquivo");
   assert.equal(
     stdout,
     "Processo para gravação do arquivo exemplo.txt iniciado.\n" +
@@ -49,11 +22,11 @@ test("subprocess-gravar-arquivo: started, continuing, then the child's line", as
       "Arquivo exemplo.txt gravado com sucesso.\n",
   );
   assert.equal(stderr, "");
-  assert.equal(files.get("exemplo.txt"), "Conteúdo a ser gravado no arquivo.");
+  assert.equal(written, "Conteúdo a ser gravado no arquivo.");
 });
 
 test("subprocess-tres-comandos: outputs in the order given, the slowest first", async () => {
-  const { stdout, stderr, files } = await runExample("subprocess-tres-comandos");
+  const { stdout, stderr, written } = await runExample("subprocess-tres-comandos");
   assert.equal(
     stdout,
     "Comando 1 (código 0): primeiro, o mais lento\n" +
@@ -61,5 +34,5 @@ test("subprocess-tres-comandos: outputs in the order given, the slowest first", 
       "Comando 3 (código 0): terceiro\n",
   );
   assert.equal(stderr, "");
-  assert.equal(files.size, 0);
+  assert.equal(written, null);
 });
