@@ -90,30 +90,43 @@ export async function runRepl(options: ReplOptions = {}): Promise<void> {
         }
       };
 
-      // node:repl runs its eval in a domain: an error thrown by the input (or by the promise
-      // it awaits) goes to the domain, whose handler prints it and shows the prompt, instead
-      // of to the eval's callback. The input waiting for it ends there; an input cancelled by
-      // Ctrl-C ends with "KeyboardInterrupt" instead of the error.
+      // node:repl catches an error thrown by the input (or by the promise it awaits) itself —
+      // in a domain up to Node 25, in its `_handleError` method from Node 26 on — prints it and
+      // shows the prompt, instead of passing it to the eval's callback. The input waiting for it
+      // ends there; an input cancelled by Ctrl-C ends with "KeyboardInterrupt" instead.
       let evaluating: ((error: unknown) => void) | null = null;
       let reportedByRepl = false;
-      const domain = (server as unknown as { _domain?: NodeJS.EventEmitter })._domain;
+      /** Ends the waiting input with `error`; false when the REPL should not print it. */
+      const inputFailed = (error: unknown): boolean => {
+        const fail = evaluating;
+        if (fail === null) return true;
+        evaluating = null;
+        reportedByRepl = true;
+        fail(error);
+        if (interrupted > 0 && error instanceof asyncio.CancelledError) {
+          output.write("KeyboardInterrupt\n");
+          server.displayPrompt();
+          return false;
+        }
+        return true;
+      };
+      const internals = server as unknown as {
+        _domain?: NodeJS.EventEmitter;
+        _handleError?: (error: unknown) => void;
+      };
+      const domain = internals._domain;
+      const handleError = internals._handleError;
       if (domain !== undefined) {
         const replHandlers = domain.listeners("error") as ((error: unknown) => void)[];
         domain.removeAllListeners("error");
         domain.on("error", (error: unknown) => {
-          const fail = evaluating;
-          if (fail !== null) {
-            evaluating = null;
-            reportedByRepl = true;
-            fail(error);
-            if (interrupted > 0 && error instanceof asyncio.CancelledError) {
-              output.write("KeyboardInterrupt\n");
-              server.displayPrompt();
-              return;
-            }
-          }
+          if (!inputFailed(error)) return;
           for (const handler of replHandlers) handler.call(domain, error);
         });
+      } else if (typeof handleError === "function") {
+        internals._handleError = function (this: unknown, error: unknown): void {
+          if (inputFailed(error)) handleError.call(this, error);
+        };
       }
 
       const runNext = (): void => {
