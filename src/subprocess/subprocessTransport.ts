@@ -145,7 +145,8 @@ export class ChildProcessTransport implements SubprocessTransport, LoopResource 
   }
 
   sendSignal(signal: SignalLike): void {
-    const [number] = checkSignal(signal);
+    // Signal 0 sends nothing and only checks the process is there, as os.kill(pid, 0).
+    const number = signal === 0 ? 0 : checkSignal(signal)[0];
     if (this.#finished) throw new ProcessLookupError("[Errno 3] No such process");
     if (this.#returncode !== null) return;
     this.#signalError = null;

@@ -211,6 +211,9 @@ test("sendSignal(SIGHUP) once the child said it sleeps: minus SIGHUP", T, () =>
 
     // A signal number works as well.
     const other = await asyncio.createSubprocessExec(...BLOCKED);
+    // Signal 0 only checks that the process is there (os.kill(pid, 0)): it keeps running.
+    other.sendSignal(0);
+    assert.equal(other.returncode, null);
     other.sendSignal(15);
     assert.equal(await bounded(() => other.wait()), -15);
   }),
