@@ -161,20 +161,20 @@ function createdAt(thing: object): string | null {
     .join("\n");
 }
 
-/** What was open before a test started (the suite's fixtures): not the test's leaks. */
+/** @internal What was open before a test started (the suite's fixtures): not the test's leaks. */
 export interface LeakBaseline {
   readonly tasks: ReadonlySet<Task<unknown>>;
   readonly holds: ReadonlySet<InFlight>;
 }
 
-/** What `LeakWatch.collect()` found: the leaks, and the pending tasks themselves. */
+/** @internal What `LeakWatch.collect()` found: the leaks, and the pending tasks themselves. */
 export interface Collected {
   readonly leaks: Leaks;
   /** The tasks still pending (to cancel). */
   readonly leftovers: readonly Task<unknown>[];
 }
 
-/** See the file comment. */
+/** @internal See the file comment. */
 export class LeakWatch {
   readonly #loop: EventLoop;
 
