@@ -240,13 +240,10 @@ export class ChildProcessTransport implements SubprocessTransport, LoopResource 
         }),
       );
     }
-    this.#loop.callSoon(() => {
-      try {
-        this.#protocol.processExited?.();
-      } finally {
-        this.#tryFinish();
-      }
-    });
+    // As asyncio's `_process_exited`: processExited is a loop callback, and the transport is
+    // finished at once if the pipes are closed (connectionLost follows processExited).
+    this.#loop.callSoon(() => this.#protocol.processExited?.());
+    this.#tryFinish();
   }
 
   #tryFinish(): void {
