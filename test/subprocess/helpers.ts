@@ -116,6 +116,20 @@ export function resourceCounts(): { fds: number; processes: number; pipes: numbe
   };
 }
 
+/**
+ * Checks that what `before` counted is all there is again (Node closes a handle a turn after its
+ * 'close', so one turn is let go first): no child-process or pipe handle more, at most two file
+ * descriptors more, and no zombie child.
+ */
+export async function assertNothingLeft(before: ReturnType<typeof resourceCounts>): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = resourceCounts();
+  assert.equal(after.processes, before.processes);
+  assert.equal(after.pipes, before.pipes);
+  assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} -> ${after.fds}`);
+  assert.deepEqual(zombieChildren(), []);
+}
+
 /** Kills `pid` if it still runs, ignoring a process already gone. */
 export function killQuietly(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
   try {

@@ -10,6 +10,7 @@ import * as asyncio from "asyncio-ts";
 import { runScript } from "../core/childProcess.js";
 import { rejection } from "../helpers.js";
 import {
+  assertNothingLeft,
   BLOCKED,
   bounded,
   eventually,
@@ -20,7 +21,6 @@ import {
   resourceCounts,
   subprocessHolds,
   T,
-  zombieChildren,
 } from "./helpers.js";
 
 const { PIPE } = asyncio;
@@ -100,12 +100,7 @@ test("a hundred children at once all complete with their own output", {
     );
     await eventually(() => subprocessHolds().length === 0, "every hold released");
   });
-  await new Promise((resolve) => setImmediate(resolve));
-  const after = resourceCounts();
-  assert.equal(after.processes, before.processes);
-  assert.equal(after.pipes, before.pipes);
-  assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} -> ${after.fds}`);
-  assert.deepEqual(zombieChildren(), []);
+  await assertNothingLeft(before);
   assert.deepEqual(liveChildren(), []);
 });
 
