@@ -66,6 +66,7 @@ export {
   PermissionError,
   ProcessLookupError,
 } from "./core/osErrors.js";
+export { ModuleNotFoundError } from "./core/peerDependency.js";
 export type { RunnerRunOptions, RunOptions } from "./core/runner.js";
 export { Runner, run } from "./core/runner.js";
 export { sleep } from "./core/sleep.js";
