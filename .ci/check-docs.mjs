@@ -4,11 +4,12 @@
 // that uses `asyncio.` without importing it gets `import * as asyncio from "asyncio-ts";`. A
 // block whose first line is a comment naming a file (`// examples/server.ts`) is written at that
 // path, so another block can import it as the docs show.
-// Errors are reported at the Markdown file and line. Build first.
+// Errors are reported at the Markdown file and line. It also checks that every relative link
+// of those files points to a file or folder that exists. Build first.
 //
 // Usage: node .ci/check-docs.mjs [--keep]
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { root, typeCheckAsConsumer } from "./consumerProject.mjs";
 
 const PEERS = ["undici", "better-sqlite3", "@types/better-sqlite3", "bullmq", "ioredis"];
@@ -43,10 +44,27 @@ function asModule(code) {
   return `${prefix}${code}\nexport {};\n`;
 }
 
+/** The relative links of `text` (`[x](path#anchor)`) whose target does not exist. */
+function brokenLinks(path, text) {
+  const broken = [];
+  for (const [index, line] of text.split("\n").entries()) {
+    for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^([a-z]+:|#)/i.test(target)) continue;
+      const file = decodeURIComponent(target.split("#")[0]);
+      if (!existsSync(resolve(dirname(path), file))) {
+        broken.push(`${relative(root, path)}:${index + 1}: broken link ${target}`);
+      }
+    }
+  }
+  return broken;
+}
+
 const files = {};
+const broken = [];
 const origins = new Map();
 for (const path of [join(root, "README.md"), ...markdownFiles(join(root, "docs"))]) {
   const name = relative(root, path);
+  broken.push(...brokenLinks(path, readFileSync(path, "utf8")));
   for (const block of typeScriptBlocks(readFileSync(path, "utf8"))) {
     const named = /^\/\/ ([\w./-]+\.ts)\s*$/.exec(block.code.split("\n", 1)[0])?.[1];
     const file =
@@ -55,6 +73,8 @@ for (const path of [join(root, "README.md"), ...markdownFiles(join(root, "docs")
     origins.set(file, { name, line: block.line });
   }
 }
+
+for (const message of broken) console.error(message);
 
 const keep = process.argv.includes("--keep");
 const result = typeCheckAsConsumer(files, { label: "check-docs", peers: PEERS, keep });
@@ -72,4 +92,4 @@ if (result.ok) {
   process.stdout.write(output);
   console.error(`check-docs: code blocks that do not type-check (project kept in ${result.dir})`);
 }
-process.exitCode = result.ok ? 0 : 1;
+process.exitCode = result.ok && broken.length === 0 ? 0 : 1;
