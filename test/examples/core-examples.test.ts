@@ -45,6 +45,28 @@ test("create-task-vs-await: sequential takes 4 s, tasks 2 s", async () => {
   ]);
 });
 
+// The two programs the example joins, each alone: what the notes' COROUTINES and TASKS
+// programs print under Python 3.13.
+test("create-task-vs-await: the sequential program alone prints the notes' output", async () => {
+  const lines = await captureLog(() => runVirtual(createTaskVsAwait.sequential));
+  assert.deepEqual(lines, [
+    "Iniciando tarefa 1.",
+    "Tarefa 1 concluída!",
+    "Iniciando tarefa 2.",
+    "Tarefa 2 concluída!",
+  ]);
+});
+
+test("create-task-vs-await: the tasks program alone prints the notes' output", async () => {
+  const lines = await captureLog(() => runVirtual(createTaskVsAwait.concurrent));
+  assert.deepEqual(lines, [
+    "Iniciando tarefa 1.",
+    "Iniciando tarefa 2.",
+    "Tarefa 1 concluída!",
+    "Tarefa 2 concluída!",
+  ]);
+});
+
 test("shared-future: task 2 waits for the result task 1 sets", async () => {
   const lines = await captureLog(() => runVirtual(sharedFuture.main));
   assert.deepEqual(lines, [
