@@ -3,7 +3,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import * as asyncio from "asyncio-ts";
 import * as computeTiming from "../../examples/compute-timing.js";
+import * as corrotinaSemAgendar from "../../examples/corrotina-sem-agendar.js";
 import * as createTaskVsAwait from "../../examples/create-task-vs-await.js";
 import * as futureResult from "../../examples/future-result.js";
 import * as hello from "../../examples/hello.js";
@@ -114,4 +116,18 @@ test("compute-timing: both computations give the same sum", async () => {
   const lines = await captureLog(() => runVirtual(() => computeTiming.main(1000)));
   assert.equal(lines.length, 4);
   assert.equal(lines[3], "332833500 332833500");
+});
+
+test("corrotina-sem-agendar: naming the coroutine shows it and runs nothing", async () => {
+  const lines = await captureLog(async () => {
+    corrotinaSemAgendar.mostrar();
+    // A loop that runs for two seconds finds nothing of main scheduled.
+    await runVirtual(() => asyncio.sleep(2));
+  });
+  assert.deepEqual(lines, ["[AsyncFunction: main]"]);
+  // Handed to run, the same function is the coroutine that runs.
+  assert.deepEqual(await captureLog(() => runVirtual(corrotinaSemAgendar.main)), [
+    "hello",
+    "world",
+  ]);
 });
