@@ -14,6 +14,7 @@ import * as loopTime from "../../examples/loop-time.js";
 import * as printWithDelay from "../../examples/print-with-delay.js";
 import * as sayAfter from "../../examples/say-after.js";
 import * as sharedFuture from "../../examples/shared-future.js";
+import * as tarefasECalculo from "../../examples/tarefas-e-calculo.js";
 import { captureLog, runVirtual } from "../helpers.js";
 
 test("hello prints Início then Fim", async () => {
@@ -130,4 +131,9 @@ test("corrotina-sem-agendar: naming the coroutine shows it and runs nothing", as
     "hello",
     "world",
   ]);
+});
+
+test("tarefas-e-calculo: the computation prints before the tasks start", async () => {
+  const lines = await captureLog(() => runVirtual(tarefasECalculo.main));
+  assert.deepEqual(lines, ["Resultado do cálculo: 332833500", "hello", "world"]);
 });
