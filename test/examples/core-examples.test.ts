@@ -13,6 +13,7 @@ import * as helloWorld from "../../examples/hello-world.js";
 import * as loopTime from "../../examples/loop-time.js";
 import * as printWithDelay from "../../examples/print-with-delay.js";
 import * as sayAfter from "../../examples/say-after.js";
+import * as sayAfterHorario from "../../examples/say-after-horario.js";
 import * as sharedFuture from "../../examples/shared-future.js";
 import * as tarefasECalculo from "../../examples/tarefas-e-calculo.js";
 import { captureLog, runVirtual } from "../helpers.js";
@@ -136,4 +137,26 @@ test("corrotina-sem-agendar: naming the coroutine shows it and runs nothing", as
 test("tarefas-e-calculo: the computation prints before the tasks start", async () => {
   const lines = await captureLog(() => runVirtual(tarefasECalculo.main));
   assert.deepEqual(lines, ["Resultado do cálculo: 332833500", "hello", "world"]);
+});
+
+test("say-after-horario: each program prints the clock, hello, world, the clock", async () => {
+  const clock = /^\d\d:\d\d:\d\d$/;
+  for (const program of [sayAfterHorario.emSequencia, sayAfterHorario.comTarefas]) {
+    let elapsed = 0;
+    const lines = await captureLog(() =>
+      runVirtual(async () => {
+        await program();
+        elapsed = asyncio.getRunningLoop().time();
+      }),
+    );
+    assert.equal(lines.length, 4, lines.join("\n"));
+    const [started, hello, world, finished] = lines as [string, string, string, string];
+    assert.match(started.replace("started at ", ""), clock, started);
+    assert.deepEqual([hello, world], ["hello", "world"]);
+    assert.match(finished.replace("finished at ", ""), clock, finished);
+    assert.ok(started.startsWith("started at ") && finished.startsWith("finished at "));
+    assert.equal(elapsed, program === sayAfterHorario.emSequencia ? 3 : 2);
+  }
+  const both = await captureLog(() => runVirtual(sayAfterHorario.main));
+  assert.equal(both.length, 8);
 });
