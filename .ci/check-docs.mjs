@@ -1,6 +1,6 @@
-// Type-checks every TypeScript code block (```ts) of README.md and docs/**/*.md against the
-// built package, as a user's project would compile it (see consumerProject.mjs), so the docs
-// cannot drift from the API. Each block is its own ES module (top-level await allowed); a block
+// Type-checks every TypeScript code block (```ts) of README.md, examples/README.md and
+// docs/**/*.md against the built package, as a user's project would compile it (see
+// consumerProject.mjs), so the docs cannot drift from the API. Each block is its own ES module (top-level await allowed); a block
 // that uses `asyncio.` without importing it gets `import * as asyncio from "asyncio-ts";`. A
 // block whose first line is a comment naming a file (`// examples/server.ts`) is written at that
 // path, so another block can import it as the docs show.
@@ -62,7 +62,11 @@ function brokenLinks(path, text) {
 const files = {};
 const broken = [];
 const origins = new Map();
-for (const path of [join(root, "README.md"), ...markdownFiles(join(root, "docs"))]) {
+for (const path of [
+  join(root, "README.md"),
+  join(root, "examples", "README.md"),
+  ...markdownFiles(join(root, "docs")),
+]) {
   const name = relative(root, path);
   broken.push(...brokenLinks(path, readFileSync(path, "utf8")));
   for (const block of typeScriptBlocks(readFileSync(path, "utf8"))) {

@@ -13,7 +13,6 @@ import * as helloWorld from "../../examples/hello-world.js";
 import * as loopTime from "../../examples/loop-time.js";
 import * as printWithDelay from "../../examples/print-with-delay.js";
 import * as sayAfter from "../../examples/say-after.js";
-import * as sayAfterHorario from "../../examples/say-after-horario.js";
 import * as sharedFuture from "../../examples/shared-future.js";
 import * as tarefasECalculo from "../../examples/tarefas-e-calculo.js";
 import { captureLog, runVirtual } from "../helpers.js";
@@ -86,20 +85,6 @@ test("future-result: main prints the result the task set", async () => {
   assert.deepEqual(lines, ["Início.", "Fim."]);
 });
 
-test("say-after: in turn 3 s, as tasks 2 s", async () => {
-  const lines = await captureLog(() => runVirtual(sayAfter.main));
-  assert.deepEqual(lines, [
-    "started",
-    "hello",
-    "world",
-    "finished after 3 s",
-    "started",
-    "hello",
-    "world",
-    "finished after 2 s",
-  ]);
-});
-
 test("loop-time: A and B overlap, C and D run in turn", async () => {
   const lines = await captureLog(() => runVirtual(loopTime.main));
   assert.deepEqual(lines, [
@@ -139,9 +124,9 @@ test("tarefas-e-calculo: the computation prints before the tasks start", async (
   assert.deepEqual(lines, ["Resultado do cálculo: 332833500", "hello", "world"]);
 });
 
-test("say-after-horario: each program prints the clock, hello, world, the clock", async () => {
+test("say-after: each program prints the clock, hello, world, the clock", async () => {
   const clock = /^\d\d:\d\d:\d\d$/;
-  for (const program of [sayAfterHorario.emSequencia, sayAfterHorario.comTarefas]) {
+  for (const program of [sayAfter.emSequencia, sayAfter.comTarefas]) {
     let elapsed = 0;
     const lines = await captureLog(() =>
       runVirtual(async () => {
@@ -155,8 +140,8 @@ test("say-after-horario: each program prints the clock, hello, world, the clock"
     assert.deepEqual([hello, world], ["hello", "world"]);
     assert.match(finished.replace("finished at ", ""), clock, finished);
     assert.ok(started.startsWith("started at ") && finished.startsWith("finished at "));
-    assert.equal(elapsed, program === sayAfterHorario.emSequencia ? 3 : 2);
+    assert.equal(elapsed, program === sayAfter.emSequencia ? 3 : 2);
   }
-  const both = await captureLog(() => runVirtual(sayAfterHorario.main));
+  const both = await captureLog(() => runVirtual(sayAfter.main));
   assert.equal(both.length, 8);
 });
