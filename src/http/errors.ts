@@ -36,10 +36,9 @@ export interface RequestInfo {
  */
 export class ClientError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(ClientError, value)) return true;
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     return (
-      ClientError === ClientError &&
-      (value instanceof ServerTimeoutError || value instanceof InvalidURL)
+      this === ClientError && (value instanceof ServerTimeoutError || value instanceof InvalidURL)
     );
   }
 }
