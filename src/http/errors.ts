@@ -36,9 +36,13 @@ export interface RequestInfo {
  */
 export class ClientError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // The receiver is the class right of `instanceof` (a subclass too): only ClientError itself
+    // also takes in the timeouts and InvalidURL.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver is the class asked about
+    const asked: unknown = this;
+    if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true;
     return (
-      this === ClientError && (value instanceof ServerTimeoutError || value instanceof InvalidURL)
+      asked === ClientError && (value instanceof ServerTimeoutError || value instanceof InvalidURL)
     );
   }
 }

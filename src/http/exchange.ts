@@ -66,7 +66,6 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
   /** Why the attempt was aborted before undici gave it a controller. */
   #abortReason: Error | null = null;
   #finished = false;
-  #deadline: number | null;
   #deadlineTimer: TimerHandle | null = null;
   #decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null = null;
   #readerPaused = false;
@@ -90,11 +89,11 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     this.port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
     this.#description = `http ${method} ${url.href}`;
     this.#slots = slots;
-    this.#deadline = deadline;
     this.#hold = loop.inFlight(this.#description);
     this.headersReceived = createLoopFuture<void>(loop);
     this.reader = new StreamReader();
     this.reader._setTransport(this);
+    if (deadline !== null) this.#deadlineTimer = loop.callAt(deadline, expire, this);
     if (signal !== null) {
       this.#signal = signal;
       this.#onSignal = () =>
@@ -128,9 +127,6 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     if (!hasNoBody(this.method, statusCode)) this.#setUpDecoder(headers["content-encoding"]);
     this.#hold?.release();
     this.#hold = this.#loop.inFlight(`${this.#description} body`, { kind: "outside" });
-    if (this.#deadline !== null) {
-      this.#deadlineTimer = this.#loop.callAt(this.#deadline, expire, this);
-    }
     const future = this.headersReceived;
     if (future._state === PENDING) future._resolve(undefined);
   }
@@ -319,9 +315,7 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
 }
 
 function expire(exchange: Exchange): void {
-  exchange.abort(
-    new TimeoutError("the total timeout of the request expired while its body was read"),
-  );
+  exchange.abort(new TimeoutError("the total timeout of the request expired"));
 }
 
 function ignore(): void {}

@@ -13,8 +13,9 @@ import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { sleep } from "../core/sleep.js";
 import { describeValue, requireOptions } from "../core/validate.js";
-import { timeout as asyncioTimeout, timeoutAt } from "../flow/timeout.js";
+import { timeoutAt } from "../flow/timeout.js";
 import { trackOnLoop, untrackOnLoop } from "../net/loopResources.js";
+import type { Semaphore } from "../sync/semaphore.js";
 import { type TCPConnector, type TCPConnectorOptions, toConnector } from "./connector.js";
 import {
   ClientConnectorError,
@@ -120,10 +121,13 @@ const RETRYABLE_CODES = new Set([
 
 /** A request ready to send. */
 interface Prepared {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: string | Buffer | Uint8Array | null;
+  readonly method: string;
+  readonly url: URL;
+  /** `url.origin` and its path with the query, as undici takes them. */
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | Buffer | Uint8Array | null;
 }
 
 /**
@@ -152,6 +156,9 @@ export class ClientSession implements AsyncDisposable {
   #hold: InFlight | null = null;
   /** The attempts in flight or whose body is being read. */
   readonly #open = new Set<Exchange>();
+  #lastUrl: string | null = null;
+  #lastParsed: URL | null = null;
+  readonly #defaults: SendOptions;
   readonly #forget = (exchange: Exchange): void => {
     this.#open.delete(exchange);
   };
@@ -183,6 +190,14 @@ export class ClientSession implements AsyncDisposable {
       options.maxRedirects ?? 10,
       "ClientSession maxRedirects",
     );
+    this.#defaults = {
+      timeout: this.timeout,
+      retry: this.#retry,
+      allowRedirects: true,
+      maxRedirects: this.#maxRedirects,
+      raiseForStatus: this.#raiseForStatus,
+      signal: null,
+    };
   }
 
   /** Whether the session is closed. */
@@ -237,7 +252,7 @@ export class ClientSession implements AsyncDisposable {
   async request(
     method: string,
     url: string | URL,
-    options: RequestOptions = {},
+    options: RequestOptions = NO_OPTIONS,
   ): Promise<ClientResponse> {
     requireOptions(options, "request() options");
     if (typeof method !== "string" || !TOKEN.test(method)) {
@@ -247,7 +262,77 @@ export class ClientSession implements AsyncDisposable {
     }
     const loop = getRunningLoop();
     this.#bind(loop);
-    const prepared = await this.#prepare(method.toUpperCase(), url, options);
+    const how = this.#sendOptions(options);
+    how.signal?.throwIfAborted();
+    const first =
+      options.data instanceof FormData
+        ? await this.#prepareForm(method.toUpperCase(), url, options, options.data)
+        : this.#prepare(method.toUpperCase(), url, options, null);
+    const deadline = how.timeout.total === null ? null : loop.time() + how.timeout.total;
+    const policy = how.retry;
+    const history: ClientResponse[] = [];
+    let prepared = first;
+    let retryable = policy.attempts > 1 && policy.methods.has(prepared.method);
+    // Each turn is one attempt; a retry or a redirect goes round again.
+    for (let attempt = 1; ; attempt++) {
+      let response: ClientResponse | null = null;
+      let failure: unknown = null;
+      try {
+        // The wait for the headers is awaited here, in the request's own frame: every async
+        // layer between the caller and a Future costs (bench/http.bench.ts).
+        const sent = this.#send(loop, prepared, how, deadline);
+        const exchange = sent instanceof Exchange ? sent : await sent;
+        try {
+          await exchange.headersReceived;
+        } catch (error) {
+          exchange.abort(error instanceof Error ? error : new ClientError(String(error)));
+          throw error;
+        }
+        const requestInfo: RequestInfo = {
+          method: prepared.method,
+          url: first.url,
+          realUrl: prepared.url,
+          headers: prepared.headers,
+        };
+        response = new ClientResponse(exchange, prepared.url, requestInfo, loop.getDebug());
+      } catch (error) {
+        if (!retryable || attempt >= policy.attempts || !isRetryableError(error)) throw error;
+        failure = error;
+      }
+      let delay: number | null = null;
+      if (response !== null) {
+        if (!retryable || attempt >= policy.attempts || !policy.statuses.has(response.status)) {
+          const next = this.#redirect(response, prepared, history, how);
+          if (next === null) {
+            if (history.length > 0) response.history = history;
+            if (how.raiseForStatus !== false) await this.#check(response, how.raiseForStatus);
+            return response;
+          }
+          prepared = next;
+          retryable = policy.attempts > 1 && policy.methods.has(prepared.method);
+          attempt = 0;
+          continue;
+        }
+        if (policy.respectRetryAfter) {
+          delay = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+        }
+      }
+      delay ??= backoffDelay(policy, attempt);
+      if (deadline !== null && loop.time() + delay >= deadline) {
+        // The pause would outlast the total timeout: the last answer is the result.
+        if (response === null) throw failure;
+        if (history.length > 0) response.history = history;
+        if (how.raiseForStatus !== false) await this.#check(response, how.raiseForStatus);
+        return response;
+      }
+      response?.release();
+      await sleep(delay);
+    }
+  }
+
+  /** The options of one request, over the session's. */
+  #sendOptions(options: RequestOptions): SendOptions {
+    if (options === NO_OPTIONS) return this.#defaults;
     const timeout =
       options.timeout === undefined
         ? this.timeout
@@ -263,7 +348,7 @@ export class ClientSession implements AsyncDisposable {
       options.maxRedirects === undefined
         ? this.#maxRedirects
         : requireMaxRedirects(options.maxRedirects, "request() maxRedirects");
-    const raise =
+    const raiseForStatus =
       options.raiseForStatus === undefined
         ? this.#raiseForStatus
         : requireRaiseForStatus(options.raiseForStatus, "request() raiseForStatus");
@@ -271,157 +356,116 @@ export class ClientSession implements AsyncDisposable {
     if (signal !== null && !(signal instanceof AbortSignal)) {
       throw new TypeError(`request() signal must be an AbortSignal, got ${describeValue(signal)}`);
     }
-    signal?.throwIfAborted();
-    const deadline = timeout.total === null ? null : loop.time() + timeout.total;
-    const send = () =>
-      this.#send(loop, prepared, {
-        timeout,
-        retry,
-        allowRedirects,
-        maxRedirects,
-        deadline,
-        signal,
-      });
-    const response = deadline === null ? await send() : await timeoutAt(deadline, send);
+    return { timeout, retry, allowRedirects, maxRedirects, raiseForStatus, signal };
+  }
+
+  /** `raiseForStatus` applied to the final response. */
+  async #check(response: ClientResponse, raise: RaiseForStatus): Promise<void> {
+    if (raise === false) return;
     if (raise === true) response.raiseForStatus();
-    else if (typeof raise === "function") await raise(response);
-    return response;
+    else await raise(response);
   }
 
-  /** Redirects, each followed through `#sendWithRetries`. */
-  async #send(loop: EventLoop, first: Prepared, how: SendOptions): Promise<ClientResponse> {
-    const history: ClientResponse[] = [];
-    let prepared = first;
-    for (;;) {
-      const response = await this.#sendWithRetries(loop, prepared, first.url, how);
-      const location = response.headers.get("location");
-      if (!how.allowRedirects || !REDIRECTS.has(response.status) || location === null) {
-        response.history = history;
-        return response;
-      }
-      response.release();
-      if (history.length >= how.maxRedirects) {
-        response.history = history;
-        throw new TooManyRedirects(
-          response.requestInfo,
-          [...history, response],
-          response.status,
-          "Too many redirects",
-          response.headers,
-        );
-      }
-      history.push(response);
-      let next: URL;
-      try {
-        next = new URL(location, prepared.url);
-      } catch (error) {
-        throw new InvalidURL(location, "a redirect to an invalid URL", { cause: error });
-      }
-      if (next.protocol !== "http:" && next.protocol !== "https:") {
-        throw new InvalidURL(location, "a redirect to a URL that is not http or https");
-      }
-      const headers = { ...prepared.headers };
-      if (next.origin !== prepared.url.origin) delete headers.authorization;
-      let { method, body } = prepared;
-      if (
-        response.status === 303 ||
-        ((response.status === 301 || response.status === 302) && method === "POST")
-      ) {
-        if (method !== "HEAD") method = "GET";
-        body = null;
-        delete headers["content-type"];
-        delete headers["content-length"];
-      }
-      prepared = { method, url: next, headers, body };
+  /**
+   * The request a redirect leads to (the response is released and kept in `history`), or null
+   * when `response` is not one to follow.
+   */
+  #redirect(
+    response: ClientResponse,
+    prepared: Prepared,
+    history: ClientResponse[],
+    how: SendOptions,
+  ): Prepared | null {
+    if (!how.allowRedirects || !REDIRECTS.has(response.status)) return null;
+    const location = response.headers.get("location");
+    if (location === null) return null;
+    response.release();
+    if (history.length >= how.maxRedirects) {
+      response.history = history;
+      throw new TooManyRedirects(
+        response.requestInfo,
+        [...history, response],
+        response.status,
+        "Too many redirects",
+        response.headers,
+      );
     }
+    history.push(response);
+    let next: URL;
+    try {
+      next = new URL(location, prepared.url);
+    } catch (error) {
+      throw new InvalidURL(location, "a redirect to an invalid URL", { cause: error });
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new InvalidURL(location, "a redirect to a URL that is not http or https");
+    }
+    const headers = { ...prepared.headers };
+    if (next.origin !== prepared.url.origin) delete headers.authorization;
+    let { method, body } = prepared;
+    const status = response.status;
+    if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+      if (method !== "HEAD") method = "GET";
+      body = null;
+      delete headers["content-type"];
+      delete headers["content-length"];
+    }
+    const path = next.pathname + next.search;
+    return { method, url: next, origin: next.origin, path, headers, body };
   }
 
-  /** The attempts of one request, with the pauses between them. */
-  async #sendWithRetries(
+  /**
+   * Sends one attempt: takes a slot of the pool (waiting for one only when none is free: then
+   * a promise), and hands the request to undici. The total deadline is the attempt's own timer
+   * (no `timeout()` scope on this path: bench/http.bench.ts).
+   */
+  #send(
     loop: EventLoop,
     prepared: Prepared,
-    original: URL,
     how: SendOptions,
-  ): Promise<ClientResponse> {
-    const policy = how.retry;
-    const retryable = policy.attempts > 1 && policy.methods.has(prepared.method);
-    for (let attempt = 1; ; attempt++) {
-      let response: ClientResponse | null = null;
-      let failure: unknown = null;
-      try {
-        response = await this.#attempt(loop, prepared, original, how);
-      } catch (error) {
-        if (!retryable || attempt >= policy.attempts || !isRetryableError(error)) throw error;
-        failure = error;
-      }
-      let delay: number | null = null;
-      if (response !== null) {
-        if (!retryable || attempt >= policy.attempts || !policy.statuses.has(response.status))
-          return response;
-        if (policy.respectRetryAfter) {
-          delay = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        }
-      }
-      delay ??= backoffDelay(policy, attempt);
-      if (how.deadline !== null && loop.time() + delay >= how.deadline) {
-        // The pause would outlast the total timeout: the last answer is the result.
-        if (response !== null) return response;
-        throw failure;
-      }
-      response?.release();
-      await sleep(delay);
-    }
-  }
-
-  /** One attempt: a slot of the pool, then undici's request until the headers arrive. */
-  async #attempt(
-    loop: EventLoop,
-    prepared: Prepared,
-    original: URL,
-    how: SendOptions,
-  ): Promise<ClientResponse> {
+    deadline: number | null,
+  ): Exchange | Promise<Exchange> {
     if (this.#closed) throw new RuntimeError("Session is closed");
-    const connector = this.connector;
-    const slots = connector._slots;
-    const { connect, sockConnect, sockRead } = how.timeout;
-    if (slots?.locked()) {
-      if (connect === null) await slots.acquire();
-      else {
-        try {
-          await asyncioTimeout(connect, () => slots.acquire());
-        } catch (error) {
-          if (error instanceof TimeoutError) {
-            throw new ConnectionTimeoutError(`Connection timeout to host ${prepared.url.host}`, {
-              cause: error,
-            });
-          }
-          throw error;
-        }
-      }
-    } else if (slots !== null) {
-      await slots.acquire();
+    const slots = this.connector._slots;
+    if (slots !== null && !slots._tryAcquire()) {
+      return this.#sendAfterSlot(loop, prepared, how, deadline, slots);
     }
+    return this.#dispatch(loop, prepared, how, deadline, slots);
+  }
+
+  async #sendAfterSlot(
+    loop: EventLoop,
+    prepared: Prepared,
+    how: SendOptions,
+    deadline: number | null,
+    slots: Semaphore,
+  ): Promise<Exchange> {
+    await waitForSlot(slots, prepared, how.timeout.connect, deadline, loop);
     if (this.#closed) {
-      slots?.release();
+      slots.release();
       throw new RuntimeError("Session is closed");
     }
-    const exchange = new Exchange(
-      loop,
-      prepared.method,
-      prepared.url,
-      slots,
-      how.deadline,
-      how.signal,
-    );
+    return this.#dispatch(loop, prepared, how, deadline, slots);
+  }
+
+  #dispatch(
+    loop: EventLoop,
+    prepared: Prepared,
+    how: SendOptions,
+    deadline: number | null,
+    slots: Semaphore | null,
+  ): Exchange {
+    const { connect, sockConnect, sockRead } = how.timeout;
+    const exchange = new Exchange(loop, prepared.method, prepared.url, slots, deadline, how.signal);
     this.#open.add(exchange);
     exchange.onFinished = this.#forget;
     const connectTimeout = minNullable(connect, sockConnect);
     const readMs = sockRead === null ? 0 : Math.max(1, Math.round(sockRead * 1000));
     try {
-      connector._dispatcher(connectTimeout ?? 0).dispatch(
+      this.connector._dispatcher(connectTimeout ?? 0).dispatch(
         {
-          origin: prepared.url.origin,
-          path: prepared.url.pathname + prepared.url.search,
+          origin: prepared.origin,
+          path: prepared.path,
           method: prepared.method as "GET",
           headers: prepared.headers,
           body: prepared.body,
@@ -434,27 +478,20 @@ export class ClientSession implements AsyncDisposable {
       exchange.abort(error instanceof Error ? error : new ClientError(String(error)));
       throw new ClientError(`the request could not be sent: ${String(error)}`, { cause: error });
     }
-    try {
-      await exchange.headersReceived;
-    } catch (error) {
-      exchange.abort(error instanceof Error ? error : new ClientError(String(error)));
-      throw error;
-    }
-    const requestInfo: RequestInfo = {
-      method: prepared.method,
-      url: original,
-      realUrl: prepared.url,
-      headers: prepared.headers,
-    };
-    return new ClientResponse(exchange, prepared.url, requestInfo, loop.getDebug());
+    return exchange;
   }
 
-  /** The URL, headers and body of a request. */
-  async #prepare(method: string, url: string | URL, options: RequestOptions): Promise<Prepared> {
-    const target = parseUrl(url, this.#baseUrl);
+  /** The URL, headers and body of a request (`form`: the bytes of a FormData body). */
+  #prepare(
+    method: string,
+    url: string | URL,
+    options: RequestOptions,
+    form: { body: Buffer; contentType: string | null } | null,
+  ): Prepared {
+    const target = this.#parse(url, options.params === undefined);
     if (options.params !== undefined) addParams(target, options.params);
     const headers = { ...this.#headers };
-    mergeHeaders(headers, options.headers, "request() headers");
+    if (options.headers !== undefined) mergeHeaders(headers, options.headers, "request() headers");
     let body: string | Buffer | Uint8Array | null = null;
     let contentType: string | null = null;
     if (options.json !== undefined) {
@@ -465,6 +502,9 @@ export class ClientSession implements AsyncDisposable {
       if (text === undefined) throw new TypeError("request() json is not serializable as JSON");
       body = text;
       contentType = "application/json";
+    } else if (form !== null) {
+      body = form.body;
+      contentType = form.contentType;
     } else if (options.data !== undefined) {
       const data = options.data as unknown;
       if (typeof data === "string") {
@@ -476,24 +516,53 @@ export class ClientSession implements AsyncDisposable {
       } else if (data instanceof URLSearchParams) {
         body = data.toString();
         contentType = "application/x-www-form-urlencoded";
-      } else if (data instanceof FormData) {
-        const encoded = new Response(data);
-        body = Buffer.from(await encoded.arrayBuffer());
-        contentType = encoded.headers.get("content-type");
       } else if (data !== null && typeof data === "object" && !Array.isArray(data)) {
-        const form = new URLSearchParams();
-        appendParams(form, data as Record<string, unknown>, "request() data");
-        body = form.toString();
+        const encoded = new URLSearchParams();
+        appendParams(encoded, data as Record<string, unknown>, "request() data");
+        body = encoded.toString();
         contentType = "application/x-www-form-urlencoded";
       } else {
         throw new TypeError(
-          `request() data must be a string, bytes, URLSearchParams, FormData or a form object, got ${describeValue(data)}`,
+          "request() data must be a string, bytes, URLSearchParams, FormData or a form object, " +
+            `got ${describeValue(data)}`,
         );
       }
     }
-    if (contentType !== null && headers["content-type"] === undefined)
+    if (contentType !== null && headers["content-type"] === undefined) {
       headers["content-type"] = contentType;
-    return { method, url: target, headers, body };
+    }
+    const path = target.pathname + target.search;
+    return { method, url: target, origin: target.origin, path, headers, body };
+  }
+
+  /** `#prepare` for a FormData body, encoded first (multipart, with its boundary). */
+  async #prepareForm(
+    method: string,
+    url: string | URL,
+    options: RequestOptions,
+    data: FormData,
+  ): Promise<Prepared> {
+    const encoded = new Response(data);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const contentType = encoded.headers.get("content-type");
+    return this.#prepare(method, url, options, { body, contentType });
+  }
+
+  /**
+   * The URL of a request. The last one parsed is kept: the same URL asked again and again is
+   * the common case, and parsing is a visible part of a request's cost (bench/http.bench.ts).
+   * A URL about to get params is always parsed afresh.
+   */
+  #parse(url: string | URL, reuse: boolean): URL {
+    if (reuse && typeof url === "string" && url === this.#lastUrl && this.#lastParsed !== null) {
+      return this.#lastParsed;
+    }
+    const parsed = parseUrl(url, this.#baseUrl);
+    if (typeof url === "string") {
+      this.#lastUrl = url;
+      this.#lastParsed = reuse ? parsed : null;
+    }
+    return parsed;
   }
 
   #bind(loop: EventLoop): void {
@@ -552,12 +621,41 @@ export class ClientSession implements AsyncDisposable {
 }
 
 interface SendOptions {
-  timeout: ClientTimeout;
-  retry: RetryPolicy;
-  allowRedirects: boolean;
-  maxRedirects: number;
-  deadline: number | null;
-  signal: AbortSignal | null;
+  readonly timeout: ClientTimeout;
+  readonly retry: RetryPolicy;
+  readonly allowRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly raiseForStatus: RaiseForStatus;
+  readonly signal: AbortSignal | null;
+}
+
+/** The options of a request given none (the session's own apply). */
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+
+/** Waits for a slot of the pool, within `connect` and the total deadline. */
+async function waitForSlot(
+  slots: Semaphore,
+  prepared: Prepared,
+  connect: number | null,
+  deadline: number | null,
+  loop: EventLoop,
+): Promise<void> {
+  const connectDeadline = connect === null ? null : loop.time() + connect;
+  const until = minNullable(connectDeadline, deadline);
+  if (until === null) {
+    await slots.acquire();
+    return;
+  }
+  try {
+    await timeoutAt(until, () => slots.acquire());
+  } catch (error) {
+    if (error instanceof TimeoutError && until === connectDeadline) {
+      throw new ConnectionTimeoutError(`Connection timeout to host ${prepared.url.host}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 function parseUrl(value: unknown, base: URL | null): URL {

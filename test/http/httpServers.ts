@@ -53,7 +53,9 @@ export async function startHttpServer(
     handler(request, response);
   };
   const server =
-    tls === undefined ? http.createServer(wrapped) : https.createServer({ key: tls.key, cert: tls.cert }, wrapped);
+    tls === undefined
+      ? http.createServer(wrapped)
+      : https.createServer({ key: tls.key, cert: tls.cert }, wrapped);
   server.keepAliveTimeout = 30_000;
   server.on(tls === undefined ? "connection" : "secureConnection", (socket: Socket) => {
     stats.accepted++;
