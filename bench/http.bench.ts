@@ -3,7 +3,9 @@
  * node:http server running in a child process. asyncio-ts's `ClientSession` (a pool of 50
  * connections, retries on as by default, each body read with `text()`) against raw
  * `undici.request` on an `Agent` with the same pool (`body.text()`), and against the global
- * `fetch` (`response.text()`). Each variant runs in its own process with its own server child.
+ * `fetch` (`response.text()`); and raw `undici.request` awaited from asyncio-ts tasks, the floor
+ * that entering asyncio-ts's AsyncLocalStorage sets. Each variant runs in its own process with
+ * its own server child.
  */
 
 import * as asyncio from "asyncio-ts";
@@ -146,6 +148,7 @@ await runVariantIfAsked(import.meta.url, {
 export function collect(): Report {
   const ours = measureInChild(import.meta.url, "asyncio", [], PROCESSES);
   const raw = measureInChild(import.meta.url, "undici", [], PROCESSES);
+  const rawInTasks = measureInChild(import.meta.url, "undiciInTasks", [], PROCESSES);
   const viaFetch = measureInChild(import.meta.url, "fetch", [], PROCESSES);
   const perSecond = (m: Measurement) =>
     m.ms === undefined ? "n/a" : (REQUESTS / (median(m.ms) / 1000)).toFixed(0);
@@ -156,11 +159,14 @@ export function collect(): Report {
       `127.0.0.1, the node:http server in a child process, a pool of ${CONCURRENCY} keep-alive ` +
       `connections; ${PROCESSES} processes of ${RUNS} runs each (after one warm-up run). ` +
       `Requests/s: asyncio-ts ${perSecond(ours)}, raw undici.request ${perSecond(raw)}, ` +
-      `fetch ${perSecond(viaFetch)}.`,
+      `fetch ${perSecond(viaFetch)}. The third row awaits raw undici.request from asyncio-ts ` +
+      "tasks: the floor the process's AsyncLocalStorage sets (on Node 20 and 22 it slows every " +
+      "promise of the process).",
     subject: "asyncio-ts ClientSession",
     rows: [
       { label: "asyncio-ts ClientSession", measurement: ours },
       { label: "raw undici.request, Agent({ connections: 50 })", measurement: raw },
+      { label: "raw undici.request awaited in asyncio-ts tasks", measurement: rawInTasks },
       { label: "global fetch", measurement: viaFetch },
     ],
     targets: [">= 0.85× raw undici.request", ">= 1.5× fetch"],
