@@ -39,6 +39,7 @@ export class ClientError extends Error {
     // The receiver is the class right of `instanceof` (a subclass too): only ClientError itself
     // also takes in the timeouts and InvalidURL.
     // biome-ignore lint/complexity/noThisInStatic: the receiver is the class asked about
+    // biome-ignore lint/complexity/noUselessThisAlias: named for what it is
     const asked: unknown = this;
     if (Function.prototype[Symbol.hasInstance].call(asked, value)) return true;
     return (
