@@ -66,7 +66,7 @@ describe("broken and compressed bodies", () => {
     "gzip, deflate and brotli bodies are decompressed, read whole or streamed",
     T,
     asyncioTest(async () => {
-      const text = "compressed line\n".repeat(20_000);
+      const text = "compressed line\n".repeat(5_000);
       const encoders: Record<string, (data: Buffer) => Buffer> = {
         gzip: (data) => zlib.gzipSync(data),
         deflate: (data) => zlib.deflateSync(data),
@@ -91,7 +91,7 @@ describe("broken and compressed bodies", () => {
           assert.equal(line.toString(), "compressed line\n");
           lines++;
         }
-        assert.equal(lines, 20_000);
+        assert.equal(lines, 5_000);
       }
       assert.equal(acceptEncoding, "gzip, deflate, br");
     }),
@@ -221,7 +221,7 @@ describe("streaming and memory", () => {
       await using server = await startHttpServer((_request, response) => {
         const chunk = Buffer.alloc(64 * 1024, 98);
         const pump = (): void => {
-          while (written < 64 * 1024 * 1024) {
+          while (written < 32 * 1024 * 1024) {
             written += chunk.length;
             if (!response.write(chunk)) {
               response.once("drain", pump);
@@ -242,7 +242,7 @@ describe("streaming and memory", () => {
       await asyncio.sleep(0.2);
       // The server is blocked: socket buffers and the reader's few hundred KiB hold what it wrote.
       assert.equal(written, stalled);
-      assert.ok(written < 32 * 1024 * 1024, `${written} bytes written`);
+      assert.ok(written < 24 * 1024 * 1024, `${written} bytes written`);
       assert.equal(finished, false);
       let total = 1;
       for (;;) {
@@ -250,7 +250,7 @@ describe("streaming and memory", () => {
         if (data.length === 0) break;
         total += data.length;
       }
-      assert.equal(total, 64 * 1024 * 1024);
+      assert.equal(total, 32 * 1024 * 1024);
     }),
   );
 });
