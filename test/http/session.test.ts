@@ -17,6 +17,7 @@ import {
   ClientSession,
   ContentTypeError,
   InvalidURL,
+  SocketTimeoutError,
   TooManyRedirects,
 } from "asyncio-ts/http";
 import { asyncioTest } from "asyncio-ts/testing";
@@ -520,4 +521,15 @@ test("a session left open is reported by the leak check, by name", T, async () =
     })(),
   );
   assert.match(String(error), /http ClientSession/);
+});
+
+test("error classes: instanceof ClientError takes in the timeouts and InvalidURL, subclasses stay narrow", () => {
+  const timeout = new SocketTimeoutError("slow");
+  assert.ok(timeout instanceof ClientError);
+  assert.ok(timeout instanceof asyncio.TimeoutError);
+  assert.ok(new InvalidURL("x") instanceof ClientError);
+  assert.ok(!(new ClientError("x") instanceof ClientConnectorError));
+  assert.ok(!(timeout instanceof ClientResponseError));
+  assert.ok(!(new Error("x") instanceof ClientError));
+  assert.equal(timeout.name, "SocketTimeoutError");
 });
