@@ -8,6 +8,8 @@ const keep = process.argv.includes("--keep");
 
 const CONSUMER = `import * as asyncio from "asyncio-ts";
 import { VirtualClock } from "asyncio-ts/testing";
+import { ClientError, ClientSession, ClientTimeout, TCPConnector } from "asyncio-ts/http";
+import type { ClientResponse } from "asyncio-ts/http";
 
 async function fetchValue(n: number): Promise<number> {
   await asyncio.sleep(0.1);
@@ -49,6 +51,20 @@ const total: number = await asyncio.run(
   { clock: new VirtualClock({ autojump: true }) },
 );
 console.log(total);
+
+async function fetchText(url: string): Promise<string | null> {
+  const connector = new TCPConnector({ limit: 10, limitPerHost: 2 });
+  await using session = new ClientSession({ connector, timeout: new ClientTimeout({ total: 5 }) });
+  try {
+    await using response: ClientResponse = await session.get(url, { params: { q: "x" } });
+    response.raiseForStatus();
+    return await response.text();
+  } catch (err) {
+    if (err instanceof ClientError) return null;
+    throw err;
+  }
+}
+void fetchText;
 `;
 
 const result = typeCheckAsConsumer({ "consumer.ts": CONSUMER }, { label: "check-consumer", keep });
