@@ -80,7 +80,8 @@ const POLL_BATCH = 500;
 class PendingJob {
   added = false;
   cancelled = false;
-  /** Removed from the queue by `shutdown({ cancelFutures })`. */
+  /** Being removed (or removed) by `shutdown({ cancelFutures })`: its removal is no error. */
+  removing = false;
   removed = false;
 
   constructor(
@@ -312,15 +313,20 @@ class QueueCore {
           continue;
         }
         // Only the jobs no worker took yet: remove() fails for a job a worker holds.
-        this.#open?.queue.remove(job.id).then(
+        job.removing = true;
+        const removal = this.#open?.queue.remove(job.id).then(
           (removed) => {
+            job.removing = false;
             if (removed === 1) {
               job.removed = true;
               job.future.cancel();
             }
           },
-          () => {},
+          () => {
+            job.removing = false;
+          },
         );
+        if (removal !== undefined) this.#track(removal);
       }
     }
     this.#closed ??= this.#whenIdle().then(() => this.#close());
@@ -375,7 +381,7 @@ class QueueCore {
     });
     events.on("removed", ({ jobId }) => {
       const job = this.#pending.get(jobId);
-      if (job !== undefined) this.#settle(job, false, this.#removedError(job));
+      if (job !== undefined && !job.removing) this.#settle(job, false, this.#removedError(job));
     });
     const open: Connections = { queue: queue as unknown as BullQueue, events, redis };
     this.#open = open;
@@ -512,7 +518,7 @@ class QueueCore {
         if (error !== null || this.#pending.get(job.id) !== job) return;
         const [name, finishedOn, returnvalue, failedReason] = fields as (string | null)[];
         if (name === null) {
-          this.#settle(job, false, this.#removedError(job));
+          if (!job.removing) this.#settle(job, false, this.#removedError(job));
         } else if (finishedOn !== null && returnvalue !== null) {
           let parsed: unknown;
           try {
