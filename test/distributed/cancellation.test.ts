@@ -36,7 +36,12 @@ describe("QueueExecutor cancellation", { skip: REDIS_SKIP }, () => {
     ((await redis.command("KEYS", `bull:${name}:*-*-*`)) as string[]) ?? [];
   /** Resolves with the worker whose output matches `pattern`. */
   const onSomeWorker = (pattern: RegExp): Promise<WorkerProcess> =>
-    Promise.any(workers.map(async (worker) => (await worker.waitFor(pattern), worker)));
+    Promise.any(
+      workers.map(async (worker) => {
+        await worker.waitFor(pattern);
+        return worker;
+      }),
+    );
 
   // mirrors test_concurrent_futures.test_future.FutureTests.test_cancel (a pending future)
   test(
