@@ -74,6 +74,9 @@ export interface QueueExecutorOptions {
   pollInterval?: number;
 }
 
+/** The length BullMQ trims the queue's event stream to (its default: 10,000). */
+const EVENTS_MAX_LEN = 100_000;
+
 /** Jobs read per poll at most (one pipelined round trip). */
 const POLL_BATCH = 500;
 
@@ -141,6 +144,8 @@ class QueueCore {
   readonly #pending = new Map<string, PendingJob>();
   #connections: Promise<Connections> | null = null;
   #open: Connections | null = null;
+  /** `#open` once its connections are ready. */
+  #ready: Connections | null = null;
   #shutdown = false;
   #closed: Promise<void> | null = null;
   #onIdle: (() => void) | null = null;
@@ -250,19 +255,22 @@ class QueueCore {
     const pending = new PendingJob(id, encoded.name, future, hold);
     future.job = pending;
     this.#pending.set(id, pending);
+    const add = (queue: BullQueue): Promise<unknown> =>
+      queue.add(definition.export, data, { ...this.bullJobOptions, jobId: id });
+    // Once connected, the add goes out at once (one promise less per job).
+    const adding =
+      this.#ready !== null
+        ? add(this.#ready.queue)
+        : this.#connect().then(({ queue }) => add(queue));
     this.#track(
-      this.#connect()
-        .then(({ queue }) =>
-          queue.add(definition.export, data, { ...this.bullJobOptions, jobId: id }),
-        )
-        .then(
-          () => {
-            pending.added = true;
-            if (pending.cancelled) this.#stop(pending);
-            else this.#schedulePoll();
-          },
-          (error: unknown) => this.#settle(pending, false, error),
-        ),
+      adding.then(
+        () => {
+          pending.added = true;
+          if (pending.cancelled) this.#stop(pending);
+          else this.#schedulePoll();
+        },
+        (error: unknown) => this.#settle(pending, false, error),
+      ),
     );
     return future;
   }
@@ -363,7 +371,14 @@ class QueueCore {
     const last = (await redis.xrevrange(streamKey, "+", "-", "COUNT", 1)) as [string, string[]][];
     const lastEventId = last[0]?.[0] ?? "0-0";
     const connection = bullmqConnection(this.connection);
-    const queue = new bullmq.Queue(this.queueName, { connection, prefix: this.prefix });
+    // BullMQ trims a queue's event stream to 10,000 events by default: a batch of a few thousand
+    // jobs writes more than that before QueueEvents reads them, and the poll would have to find
+    // each result. A longer stream (about 10 MB at most) keeps them.
+    const queue = new bullmq.Queue(this.queueName, {
+      connection,
+      prefix: this.prefix,
+      streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    });
     queue.on("error", () => {});
     const events = new bullmq.QueueEvents(this.queueName, {
       connection,
@@ -386,6 +401,7 @@ class QueueCore {
     const open: Connections = { queue: queue as unknown as BullQueue, events, redis };
     this.#open = open;
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    this.#ready = open;
     return open;
   }
 
