@@ -155,7 +155,14 @@ export async function workerCommand(args: string[]): Promise<number> {
     loop.addSignalHandler("SIGTERM", onSignal, "SIGTERM");
     loop.addSignalHandler("SIGINT", onSignal, "SIGINT");
     try {
-      await worker.start();
+      try {
+        await worker.start();
+      } catch (error) {
+        console.error(
+          `asyncio-ts worker: cannot start: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return 1;
+      }
       console.log(
         `asyncio-ts worker ${process.pid}: ready, queue ${JSON.stringify(parsed.queue)} on ${worker.toString().match(/redis=(\S+)/)?.[1] ?? parsed.redis}, concurrency ${parsed.concurrency}`,
       );

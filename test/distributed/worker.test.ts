@@ -92,7 +92,10 @@ describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP }, () => {
     ]);
     const { code } = await worker.exited;
     assert.equal(code, 1);
-    assert.match(worker.output.text, /Cannot find module|ERR_MODULE_NOT_FOUND/);
+    assert.match(
+      worker.output.text,
+      /^asyncio-ts worker: cannot start: Cannot find module '\/nonexistent\/jobs\.js'/m,
+    );
   });
 
   test(
