@@ -13,11 +13,19 @@ import { after, before, describe, test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { QueueExecutor } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
-import { JOBS, queueName, REDIS_SKIP, RedisServer, stopAll, WorkerProcess } from "./redisServer.js";
+import {
+  JOBS,
+  queueName,
+  REDIS_SKIP,
+  RedisServer,
+  SUITE_TIMEOUT_MS,
+  stopAll,
+  WorkerProcess,
+} from "./redisServer.js";
 
 const job = (name: string) => ({ module: JOBS, export: name });
 
-describe("QueueExecutor cancellation", { skip: REDIS_SKIP }, () => {
+describe("QueueExecutor cancellation", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let redis: RedisServer;
   let workers: WorkerProcess[];
   const queue = queueName("cancel");

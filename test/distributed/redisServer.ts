@@ -21,6 +21,9 @@ export const MAIN = fileURLToPath(new URL("../../../dist/cli/main.js", import.me
 /** The job module the tests submit ({ module: JOBS, export }). */
 export const JOBS = new URL("./fixtures/jobs.js", import.meta.url);
 
+/** A bound on each distributed test file's suite: a hang fails instead of stalling the run. */
+export const SUITE_TIMEOUT_MS = 90_000;
+
 /** What to install when redis-server is missing: the one line a skipped file prints. */
 export const INSTALL_HINT =
   "redis-server not found: apt-get install redis-server to run the asyncio-ts/distributed tests";
@@ -149,7 +152,11 @@ export class RedisServer {
   /** A Redis command through redis-cli-like raw protocol: uses a short ioredis client. */
   async command(...args: (string | number)[]): Promise<unknown> {
     const { Redis } = await import("ioredis");
-    const client = new Redis(this.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    const client = new Redis(this.url, {
+      maxRetriesPerRequest: 3,
+      lazyConnect: true,
+      connectTimeout: 5000,
+    });
     try {
       await client.connect();
       return await client.call(String(args[0]), ...args.slice(1).map(String));
@@ -165,10 +172,14 @@ export class RedisServer {
     this.#child = null;
     if (save) {
       await this.command("SHUTDOWN", "SAVE").catch(() => {});
+      // Bounded: a server that did not take the command is killed (the test then sees its loss).
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await this.#exited;
+      clearTimeout(timer);
     } else {
       child.kill("SIGKILL");
+      await this.#exited;
     }
-    await this.#exited;
   }
 
   /** Starts the server again on the same port and directory (after `stop()`). */

@@ -10,7 +10,15 @@ import { after, before, describe, test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import { QueueExecutor, WorkerLostError } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
-import { JOBS, queueName, REDIS_SKIP, RedisServer, stopAll, WorkerProcess } from "./redisServer.js";
+import {
+  JOBS,
+  queueName,
+  REDIS_SKIP,
+  RedisServer,
+  SUITE_TIMEOUT_MS,
+  stopAll,
+  WorkerProcess,
+} from "./redisServer.js";
 
 const job = (name: string) => ({ module: JOBS, export: name });
 
@@ -24,22 +32,34 @@ function startedOn(workers: WorkerProcess[], tag: string): Promise<WorkerProcess
   );
 }
 
-describe("QueueExecutor reliability", { skip: REDIS_SKIP }, () => {
+describe("QueueExecutor reliability", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let redis: RedisServer;
+  const queues = {
+    killed: queueName("killed"),
+    lost: queueName("lost"),
+    restart: queueName("restart"),
+  };
+  /** Two workers per queue, all started at once (a worker takes a second or two to start). */
+  const workersOf: Record<string, WorkerProcess[]> = {};
 
   before(async () => {
     redis = await RedisServer.start();
+    await Promise.all(
+      Object.values(queues).map(async (queue) => {
+        workersOf[queue] = await Promise.all([
+          WorkerProcess.start(redis, queue),
+          WorkerProcess.start(redis, queue),
+        ]);
+      }),
+    );
   });
   after(stopAll);
 
   test(
     "a worker killed mid-job: the job runs again on another worker",
     asyncioTest(async () => {
-      const queue = queueName("killed");
-      const workers = await Promise.all([
-        WorkerProcess.start(redis, queue),
-        WorkerProcess.start(redis, queue),
-      ]);
+      const queue = queues.killed;
+      const workers = workersOf[queue] as WorkerProcess[];
       await using pool = new QueueExecutor({
         connection: redis.url,
         queue,
@@ -57,16 +77,13 @@ describe("QueueExecutor reliability", { skip: REDIS_SKIP }, () => {
   test(
     "a job whose workers are lost more often than its attempts fails with WorkerLostError",
     asyncioTest(async () => {
-      const queue = queueName("lost");
+      const queue = queues.lost;
       await using pool = new QueueExecutor({
         connection: redis.url,
         queue,
         jobOptions: { attempts: 1 },
       });
-      const workers = await Promise.all([
-        WorkerProcess.start(redis, queue),
-        WorkerProcess.start(redis, queue),
-      ]);
+      const workers = workersOf[queue] as WorkerProcess[];
       const future = pool.submit(job("follow"), "lost-1");
       (await asyncio.wrap(startedOn(workers, "lost-1"))).kill("SIGKILL");
       await assert.rejects(future, (e: unknown) => {
@@ -80,8 +97,7 @@ describe("QueueExecutor reliability", { skip: REDIS_SKIP }, () => {
   test(
     "Redis restarted mid-run: executor and workers reconnect, each result arrives once",
     asyncioTest(async () => {
-      const queue = queueName("restart");
-      await Promise.all([WorkerProcess.start(redis, queue), WorkerProcess.start(redis, queue)]);
+      const queue = queues.restart;
       await using pool = new QueueExecutor({ connection: redis.url, queue, pollInterval: 0.2 });
       const inputs = Array.from({ length: 20 }, (_, i) => i);
       const futures = inputs.map((n) => pool.submit(job("sleepThen"), 0.05, n));

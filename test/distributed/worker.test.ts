@@ -18,6 +18,7 @@ import {
   queueName,
   REDIS_SKIP,
   RedisServer,
+  SUITE_TIMEOUT_MS,
   stopAll,
   WorkerProcess,
 } from "./redisServer.js";
@@ -54,30 +55,74 @@ test("asyncio-ts worker --help documents every option", async () => {
   assert.match(main.stdout, /worker/);
 });
 
-test("bad flags are a usage error with exit code 2", async () => {
-  const cases = [
-    ["worker"],
-    ["worker", "--queue", "q"],
-    ["worker", "--redis", "redis://127.0.0.1:1"],
-    ["worker", "--redis", "http://x", "--queue", "q"],
-    ["worker", "--redis", "redis://127.0.0.1:1", "--queue", "q", "--concurrency", "0"],
-    ["worker", "--redis", "redis://127.0.0.1:1", "--queue", "q", "--lock-duration", "-1"],
-    ["worker", "--redis", "redis://127.0.0.1:1", "--queue", "q", "--bogus"],
-    ["worker", "--redis", "redis://127.0.0.1:1", "--queue"],
-  ];
-  const results = await Promise.all(cases.map((args) => command(args)));
-  results.forEach(({ code, stderr }, i) => {
-    const args = (cases[i] as string[]).join(" ");
-    assert.equal(code, 2, args);
-    assert.match(stderr, /^asyncio-ts worker: .+\n\nusage: asyncio-ts worker/, args);
-  });
+test("a bad flag is a usage error with exit code 2", async () => {
+  const { code, stderr } = await command([
+    "worker",
+    "--redis",
+    "redis://127.0.0.1:1",
+    "--queue",
+    "q",
+    "--bogus",
+  ]);
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /^asyncio-ts worker: unexpected argument: --bogus\n\nusage: asyncio-ts worker/,
+  );
 });
 
-describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP }, () => {
+test("every bad command line is a WorkerUsageError naming the problem", async () => {
+  const { workerCommand, WorkerUsageError } = await import("#internal/cli/worker.js");
+  const cases: [string[], RegExp][] = [
+    [[], /--redis URL is required/],
+    [["--redis", "redis://127.0.0.1:1"], /--queue NAME is required/],
+    [["--redis", "http://x", "--queue", "q"], /--redis takes a redis:\/\/ URL/],
+    [["--redis", "redis://h", "--queue", "a:b"], /--queue takes a name without ":"/],
+    [
+      ["--redis", "redis://h", "--queue", "q", "--concurrency", "0"],
+      /--concurrency takes an integer >= 1/,
+    ],
+    [
+      ["--redis", "redis://h", "--queue", "q", "--lock-duration", "-1"],
+      /--lock-duration takes a positive number of seconds, got -1/,
+    ],
+    [
+      ["--redis", "redis://h", "--queue", "q", "--stalled-interval", "x"],
+      /--stalled-interval takes a positive number/,
+    ],
+    [["--redis", "redis://h", "--queue"], /--queue needs a value/],
+  ];
+  for (const [args, message] of cases) {
+    await assert.rejects(workerCommand(args), (e: unknown) => {
+      assert.ok(e instanceof WorkerUsageError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
+
+describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let redis: RedisServer;
+  const queues = {
+    modules: queueName("modules"),
+    spread: queueName("spread"),
+    drain: queueName("drain"),
+  };
+  const workersOf: Record<string, WorkerProcess[]> = {};
 
   before(async () => {
     redis = await RedisServer.start();
+    // Every worker these tests need, started at once (each takes a second or two to start).
+    const start = async (queue: string, count: number, args: string[]) => {
+      workersOf[queue] = await Promise.all(
+        Array.from({ length: count }, () => WorkerProcess.start(redis, queue, args)),
+      );
+    };
+    await Promise.all([
+      start(queues.modules, 1, ["--module", fileURLToPath(JOBS)]),
+      start(queues.spread, 2, ["--concurrency", "3"]),
+      start(queues.drain, 1, []),
+    ]);
   });
   after(stopAll);
 
