@@ -5,6 +5,7 @@
  * held go to another worker once their lock expires.
  */
 
+import { ModuleNotFoundError } from "../core/peerDependency.js";
 import { run } from "../core/runner.js";
 import { getRunningLoop } from "../core/scope.js";
 
@@ -128,7 +129,14 @@ export async function workerCommand(args: string[]): Promise<number> {
     return 0;
   }
   // Loaded only now: the other commands need neither bullmq nor ioredis.
-  const { QueueWorker } = await import("../distributed/queueWorker.js");
+  let QueueWorker: typeof import("../distributed/queueWorker.js").QueueWorker;
+  try {
+    ({ QueueWorker } = await import("../distributed/queueWorker.js"));
+  } catch (error) {
+    if (!(error instanceof ModuleNotFoundError)) throw error;
+    console.error(`asyncio-ts worker: ${error.message}`);
+    return 1;
+  }
   return await run(async () => {
     const loop = getRunningLoop();
     const worker = new QueueWorker({

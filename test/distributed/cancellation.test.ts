@@ -69,6 +69,29 @@ describe("QueueExecutor cancellation", { skip: REDIS_SKIP, timeout: SUITE_TIMEOU
   );
 
   test(
+    "cancelling a delayed job removes it from the queue",
+    asyncioTest(async () => {
+      await using pool = new QueueExecutor({
+        connection: redis.url,
+        queue,
+        jobOptions: { delay: 3600 },
+      });
+      const future = pool.submit(job("follow"), "delayed-1");
+      for (
+        let i = 0;
+        i < 200 && (await redis.command("ZCARD", `bull:${queue}:delayed`)) === 0;
+        i++
+      ) {
+        await asyncio.sleep(0.01);
+      }
+      assert.equal(await redis.command("ZCARD", `bull:${queue}:delayed`), 1);
+      future.cancel();
+      await pool.shutdown();
+      assert.equal(await redis.command("ZCARD", `bull:${queue}:delayed`), 0);
+    }),
+  );
+
+  test(
     "a job cancelled before it reached Redis is never run",
     asyncioTest(async () => {
       await using pool = executor();
