@@ -30,7 +30,9 @@ options:
                               Without --module, the worker runs jobs of any module.
   --prefix PREFIX             BullMQ's key prefix (default "bull"), as the executor's
   --lock-duration SECONDS     how long a job's lock lasts unrenewed: a worker lost for
-                              this long loses its jobs to the others (default 30)
+                              this long loses its jobs to the others (default 30). A job
+                              that computes longer than this without awaiting cannot renew
+                              it: give such workers a longer lock
   --stalled-interval SECONDS  how often to look for jobs of lost workers (default 30)
   -h, --help                  show this help
 
