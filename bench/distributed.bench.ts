@@ -247,6 +247,8 @@ await runVariantIfAsked(import.meta.url, {
   "raw-1": () => rawThroughput(1),
   "raw-2": () => rawThroughput(2),
   "raw-4": () => rawThroughput(4),
+  // Raw BullMQ in a process that runs an asyncio loop: what Node 20's AsyncLocalStorage costs it.
+  "raw-in-loop-2": () => asyncio.run(() => asyncio.wrap(rawThroughput(2))),
   "pool-1": () => poolThroughput(1),
   "pool-2": () => poolThroughput(2),
   "pool-4": () => poolThroughput(4),

@@ -106,6 +106,7 @@ export class QueueWorker {
   readonly #lockMs: number;
   readonly #stalledMs: number;
   readonly #imports = new Map<string, Promise<Record<string, unknown>>>();
+  readonly #modulesLoaded = new Map<string, Record<string, unknown>>();
   readonly #running = new Map<string, Task<unknown>>();
   readonly #cancelled = new Map<string, number>();
   #loop: EventLoop | null = null;
@@ -295,7 +296,8 @@ export class QueueWorker {
         `module ${data.m} is not one this worker runs jobs of (its --module list: ${[...this.#modules].join(", ")})`,
       );
     }
-    const module = await this.#import(data.m);
+    // Imported already (every job but the first of a module): no await, no turn of the loop.
+    const module = this.#modulesLoaded.get(data.m) ?? (await this.#import(data.m));
     const fn = module[data.e];
     if (typeof fn !== "function") {
       throw new TypeError(
@@ -312,6 +314,12 @@ export class QueueWorker {
     if (module === undefined) {
       module = import(specifier) as Promise<Record<string, unknown>>;
       this.#imports.set(specifier, module);
+      module.then(
+        (loaded) => this.#modulesLoaded.set(specifier, loaded),
+        () => {
+          // each job of the module fails with the import's error
+        },
+      );
     }
     return module;
   }
