@@ -155,6 +155,9 @@ class QueueCore {
   #completed = 0;
   /** Adds and cancellations on their way to Redis: closing waits for them. */
   readonly #background = new Set<Promise<unknown>>();
+  /** Adds on their way to Redis, and what resolves when none is left. */
+  #adding = 0;
+  #onAddsDone: (() => void) | null = null;
   readonly #loops = new WeakSet<EventLoop>();
 
   constructor(options: QueueExecutorOptions) {
@@ -251,7 +254,7 @@ class QueueCore {
     }
     const id = randomUUID();
     const future = new QueueJobFuture(loop, this);
-    const hold = loop.inFlight(`queue job ${encoded.name} (${this.queueName} ${id})`);
+    const hold = loop.inFlight(`queue job ${definition.export} ${id} (queue ${this.queueName})`);
     const pending = new PendingJob(id, encoded.name, future, hold);
     future.job = pending;
     this.#pending.set(id, pending);
@@ -262,15 +265,20 @@ class QueueCore {
       this.#ready !== null
         ? add(this.#ready.queue)
         : this.#connect().then(({ queue }) => add(queue));
-    this.#track(
-      adding.then(
-        () => {
-          pending.added = true;
-          if (pending.cancelled) this.#stop(pending);
-          else this.#schedulePoll();
-        },
-        (error: unknown) => this.#settle(pending, false, error),
-      ),
+    // Counted, not tracked one by one (a Set entry and a promise per job cost a batch of
+    // thousands): closing waits until no add is on its way.
+    this.#adding++;
+    adding.then(
+      () => {
+        pending.added = true;
+        this.#addDone();
+        if (pending.cancelled) this.#stop(pending);
+        else this.#schedulePoll();
+      },
+      (error: unknown) => {
+        this.#addDone();
+        this.#settle(pending, false, error);
+      },
     );
     return future;
   }
@@ -302,6 +310,14 @@ class QueueCore {
           // Redis is gone for good (the executor was closed): nothing left to stop.
         }),
     );
+  }
+
+  #addDone(): void {
+    if (--this.#adding === 0) {
+      const resolve = this.#onAddsDone;
+      this.#onAddsDone = null;
+      resolve?.();
+    }
   }
 
   #track(promise: Promise<unknown>): void {
@@ -407,7 +423,14 @@ class QueueCore {
 
   async #close(): Promise<void> {
     this.#stopPolling();
-    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+    while (this.#adding > 0 || this.#background.size > 0) {
+      if (this.#adding > 0) {
+        await new Promise<void>((resolve) => {
+          this.#onAddsDone = resolve;
+        });
+      }
+      await Promise.allSettled([...this.#background]);
+    }
     const connecting = this.#connections;
     if (connecting === null) return;
     let open: Connections;
