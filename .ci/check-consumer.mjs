@@ -10,6 +10,8 @@ const CONSUMER = `import * as asyncio from "asyncio-ts";
 import { VirtualClock } from "asyncio-ts/testing";
 import { ClientError, ClientSession, ClientTimeout, TCPConnector } from "asyncio-ts/http";
 import type { ClientResponse } from "asyncio-ts/http";
+import { QueueExecutor, QueueWorker, JobRemovedError, WorkerLostError } from "asyncio-ts/distributed";
+import type { QueueExecutorOptions, QueueWorkerOptions } from "asyncio-ts/distributed";
 
 async function fetchValue(n: number): Promise<number> {
   await asyncio.sleep(0.1);
@@ -65,6 +67,19 @@ async function fetchText(url: string): Promise<string | null> {
   }
 }
 void fetchText;
+// asyncio-ts/distributed: its declarations need none of bullmq's or ioredis' types.
+async function distributed(options: QueueExecutorOptions, workerOptions: QueueWorkerOptions): Promise<number> {
+  await using executor = new QueueExecutor(options);
+  const job = { module: new URL("./jobs.js", import.meta.url), export: "fib" };
+  const n: number = await executor.submit<number>(job, 30);
+  const viaLoop = await asyncio.getRunningLoop().runInExecutor(executor, job, 31);
+  for await (const value of executor.map<number>(job, [1, 2], { timeout: 5 })) console.log(value);
+  await using worker = new QueueWorker(workerOptions);
+  await worker.start();
+  const lost: boolean = new Error() instanceof WorkerLostError || new Error() instanceof JobRemovedError;
+  return n + Number(viaLoop) + Number(lost);
+}
+void distributed;
 `;
 
 const result = typeCheckAsConsumer({ "consumer.ts": CONSUMER }, { label: "check-consumer", keep });

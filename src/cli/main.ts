@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `asyncio-ts` command (the package's `bin`): `repl` (the default), `ps PID`, `pstree PID`.
+ * The `asyncio-ts` command (the package's `bin`): `repl` (the default), `ps PID`, `pstree PID`,
+ * `worker` (in worker.ts, loaded only for that command).
  */
 import { AttachError, readSnapshot } from "./inspector.js";
 import { formatTaskTable } from "./ps.js";
@@ -8,7 +9,7 @@ import { AwaitCycleError, formatAwaitTrees } from "./pstree.js";
 import { runRepl } from "./repl.js";
 import { packageVersion } from "./version.js";
 
-const USAGE = `usage: asyncio-ts [repl | ps PID | pstree PID] [--help] [--version]
+const USAGE = `usage: asyncio-ts [repl | ps PID | pstree PID | worker ...] [--help] [--version]
 
 Python's asyncio for TypeScript on Node.js: the command.
 
@@ -17,6 +18,8 @@ commands:
               with top-level await and asyncio in scope (the default)
   ps PID      the pending tasks of another Node process that uses asyncio-ts
   pstree PID  the await tree of the tasks of that process
+  worker      runs the jobs of a QueueExecutor's queue (asyncio-ts/distributed):
+              --redis URL --queue NAME [--concurrency N] [--module PATH ...]
 
 Run "asyncio-ts <command> --help" for a command's options.`;
 
@@ -109,6 +112,18 @@ async function main(args: string[]): Promise<number> {
       case "ps":
       case "pstree":
         return await attachCommand(command, rest);
+      case "worker": {
+        const { workerCommand, WorkerUsageError } = await import("./worker.js");
+        try {
+          return await workerCommand(rest);
+        } catch (error) {
+          if (!(error instanceof WorkerUsageError)) throw error;
+          console.error(
+            `asyncio-ts worker: ${error.message}\n\n${"usage: asyncio-ts worker --redis URL --queue NAME [options] (see --help)"}`,
+          );
+          return 2;
+        }
+      }
       default:
         throw new UsageError(`unknown command: ${command}`);
     }

@@ -1,0 +1,723 @@
+/**
+ * `QueueExecutor`: the executor interface over a BullMQ queue on Redis, whose jobs run in
+ * `asyncio-ts worker` processes on any number of machines.
+ *
+ * How a result comes back: each job has an id chosen here (a UUID), registered before the job is
+ * added, so no event can come before its waiter. QueueEvents (one XREAD stream, read from the
+ * last event that existed when the executor started) settles the job's Future at once; a poll
+ * every `pollInterval` seconds, and at once after a reconnection, reads the jobs not settled
+ * (batched, one round trip) so a missed event or a job removed behind our back never leaves a
+ * task waiting (bullmq#2341, #2874).
+ *
+ * Cancellation: the Future is cancelled at once; then the job is removed if it is still waiting
+ * or delayed, or else (a worker holds it) its id is published on the queue's cancellation
+ * channel, which every worker of the queue listens to: the worker holding it cancels its task.
+ *
+ * Invariants: a job is in `#pending` from `submit()` until its Future is settled or cancelled;
+ * each pending job holds its loop (`loop.inFlight`) until then; the Redis connections are open
+ * from the first `submit()` until the executor is shut down and nothing is pending.
+ */
+import { randomUUID } from "node:crypto";
+import { wrapOn } from "../core/awaitable.js";
+import { RuntimeError } from "../core/errors.js";
+import { Future, PENDING } from "../core/future.js";
+import type { InFlight } from "../core/inFlight.js";
+import type { EventLoop } from "../core/loop.js";
+import { currentScope, getRunningLoop } from "../core/scope.js";
+import { describeValue, requireOptions } from "../core/validate.js";
+import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
+import type { Executor, ExecutorShutdownOptions, MapOptions } from "../executors/executor.js";
+import type { JobFunction, ModuleJob } from "../executors/jobs.js";
+import { encodeJob } from "../executors/jobs.js";
+import { decodeFailure, decodeResult, encodeArgs, type JobData } from "./codec.js";
+import {
+  bullmqConnection,
+  cancelChannel,
+  type QueueConnection,
+  type ResolvedConnection,
+  resolveConnection,
+} from "./connection.js";
+import { JobRemovedError } from "./errors.js";
+import { resultsInOrder } from "./mapResults.js";
+import { bullmq, Redis } from "./peers.js";
+
+/** How jobs are queued: our own names for the BullMQ job options that matter here. */
+export interface QueueJobOptions {
+  /**
+   * How many times a job may start: a job whose worker is lost (killed, crashed, cut off from
+   * Redis longer than its lock) is given to another worker until it has started this many
+   * times, then fails with `WorkerLostError`. Default 3. A job's own error is never retried.
+   */
+  attempts?: number;
+  /** BullMQ priority: 1 (highest) to 2,097,152; omitted: none (first in, first out). */
+  priority?: number;
+  /** Seconds to wait before the job may start; default 0. */
+  delay?: number;
+  /** Seconds a finished job stays in Redis (for dashboards and late readers); default 3600. */
+  keepFinished?: number;
+}
+
+/** Options of `new QueueExecutor()`. */
+export interface QueueExecutorOptions {
+  /** Where Redis is: a `redis://` URL or `{ host, port, … }`. */
+  connection: QueueConnection;
+  /** The BullMQ queue's name; the workers run with `--queue` this name. */
+  queue: string;
+  /** How jobs are queued (see `QueueJobOptions`). */
+  jobOptions?: QueueJobOptions;
+  /** BullMQ's key prefix; default "bull". The workers must use the same. */
+  prefix?: string;
+  /**
+   * Seconds between two checks of the jobs not settled yet, the fallback for a missed event or a
+   * job removed from Redis; default 1.
+   */
+  pollInterval?: number;
+}
+
+/** The length BullMQ trims the queue's event stream to (its default: 10,000). */
+const EVENTS_MAX_LEN = 100_000;
+
+/** Jobs read per poll at most (one pipelined round trip). */
+const POLL_BATCH = 500;
+
+class PendingJob {
+  added = false;
+  cancelled = false;
+  /** Being removed (or removed) by `shutdown({ cancelFutures })`: its removal is no error. */
+  removing = false;
+  removed = false;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly future: QueueJobFuture,
+    readonly hold: InFlight,
+  ) {}
+}
+
+/** The Future of a queued job: its cancellation reaches the queue at once. */
+class QueueJobFuture extends Future<unknown> {
+  job: PendingJob | null = null;
+  readonly #core: QueueCore;
+
+  constructor(loop: EventLoop, core: QueueCore) {
+    super(loop._futureOptions);
+    this.#core = core;
+  }
+
+  override _cancel(msg: string | undefined): boolean {
+    if (!super._cancel(msg)) return false;
+    if (this.job !== null) this.#core.cancel(this.job);
+    return true;
+  }
+}
+Object.defineProperty(QueueJobFuture, "name", { value: "Future" });
+
+/** What is used of BullMQ's Queue. */
+interface BullQueue {
+  add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
+  remove(jobId: string): Promise<number>;
+  waitUntilReady(): Promise<unknown>;
+  close(): Promise<void>;
+}
+/** What is used of BullMQ's QueueEvents. */
+interface BullQueueEvents {
+  waitUntilReady(): Promise<unknown>;
+  close(): Promise<void>;
+}
+type RedisClient = InstanceType<typeof Redis>;
+
+interface Connections {
+  readonly queue: BullQueue;
+  readonly events: BullQueueEvents;
+  /** Publishes cancellations and reads jobs for the poll. */
+  readonly redis: RedisClient;
+}
+
+class QueueCore {
+  readonly connection: ResolvedConnection;
+  readonly queueName: string;
+  readonly prefix: string;
+  readonly attempts: number;
+  readonly bullJobOptions: Record<string, unknown>;
+  readonly pollMs: number;
+  readonly #pending = new Map<string, PendingJob>();
+  #connections: Promise<Connections> | null = null;
+  #open: Connections | null = null;
+  /** `#open` once its connections are ready. */
+  #ready: Connections | null = null;
+  #shutdown = false;
+  #closed: Promise<void> | null = null;
+  #onIdle: (() => void) | null = null;
+  #pollTimer: NodeJS.Timeout | null = null;
+  #polling = false;
+  #pollCursor: string | null = null;
+  #completed = 0;
+  /** Adds and cancellations on their way to Redis: closing waits for them. */
+  readonly #background = new Set<Promise<unknown>>();
+  /** Adds on their way to Redis, and what resolves when none is left. */
+  #adding = 0;
+  #onAddsDone: (() => void) | null = null;
+  readonly #loops = new WeakSet<EventLoop>();
+
+  constructor(options: QueueExecutorOptions) {
+    this.connection = resolveConnection(options.connection, "QueueExecutor connection");
+    const queue = options.queue;
+    if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
+      throw new TypeError(
+        `QueueExecutor queue must be a non-empty string without ":", got ${describeValue(queue)}`,
+      );
+    }
+    this.queueName = queue;
+    const prefix = options.prefix ?? "bull";
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new TypeError(
+        `QueueExecutor prefix must be a non-empty string, got ${describeValue(prefix)}`,
+      );
+    }
+    this.prefix = prefix;
+    const poll = options.pollInterval ?? 1;
+    if (typeof poll !== "number" || !(poll > 0) || !Number.isFinite(poll)) {
+      throw new RangeError(
+        `QueueExecutor pollInterval must be a positive number of seconds, got ${describeValue(poll)}`,
+      );
+    }
+    this.pollMs = poll * 1000;
+    const jobOptions = options.jobOptions ?? {};
+    requireOptions(jobOptions, "QueueExecutor jobOptions");
+    const attempts = jobOptions.attempts ?? 3;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new RangeError(
+        `QueueExecutor jobOptions.attempts must be an integer >= 1, got ${describeValue(attempts)}`,
+      );
+    }
+    this.attempts = attempts;
+    const keep = jobOptions.keepFinished ?? 3600;
+    if (typeof keep !== "number" || !(keep >= 0)) {
+      throw new RangeError(
+        `QueueExecutor jobOptions.keepFinished must be a number of seconds >= 0, got ${describeValue(keep)}`,
+      );
+    }
+    const bull: Record<string, unknown> = {
+      attempts,
+      removeOnComplete: { age: Math.ceil(keep) },
+      removeOnFail: { age: Math.ceil(keep) },
+    };
+    if (jobOptions.priority !== undefined) {
+      const priority = jobOptions.priority;
+      if (!Number.isInteger(priority) || priority < 1 || priority > 2_097_152) {
+        throw new RangeError(
+          `QueueExecutor jobOptions.priority must be an integer from 1 to 2097152, got ${describeValue(priority)}`,
+        );
+      }
+      bull.priority = priority;
+    }
+    if (jobOptions.delay !== undefined) {
+      const delay = jobOptions.delay;
+      if (typeof delay !== "number" || !(delay >= 0) || !Number.isFinite(delay)) {
+        throw new RangeError(
+          `QueueExecutor jobOptions.delay must be a number of seconds >= 0, got ${describeValue(delay)}`,
+        );
+      }
+      if (delay > 0) bull.delay = Math.round(delay * 1000);
+    }
+    this.bullJobOptions = bull;
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  get completed(): number {
+    return this.#completed;
+  }
+
+  submit(loop: EventLoop, job: unknown, args: unknown[]): Future<unknown> {
+    if (this.#shutdown) throw new RuntimeError("cannot schedule new futures after shutdown");
+    if (typeof job === "function") {
+      throw new TypeError(
+        "QueueExecutor runs jobs of the form { module, export } only: a worker on another machine " +
+          "imports the module, a function's source is not sent through Redis",
+      );
+    }
+    const encoded = encodeJob(job, "submit() job");
+    const definition = encoded.definition as { module: string; export: string };
+    const data: JobData = {
+      m: definition.module,
+      e: definition.export,
+      a: encodeArgs(args, "submit()"),
+    };
+    if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
+    if (!this.#loops.has(loop)) {
+      this.#loops.add(loop);
+      loop._onClose(() => this.#abandonLoop(loop));
+    }
+    const id = randomUUID();
+    const future = new QueueJobFuture(loop, this);
+    const hold = loop.inFlight(`queue job ${definition.export} ${id} (queue ${this.queueName})`);
+    const pending = new PendingJob(id, encoded.name, future, hold);
+    future.job = pending;
+    this.#pending.set(id, pending);
+    const add = (queue: BullQueue): Promise<unknown> =>
+      queue.add(definition.export, data, { ...this.bullJobOptions, jobId: id });
+    // Once connected, the add goes out at once (one promise less per job).
+    const adding =
+      this.#ready !== null
+        ? add(this.#ready.queue)
+        : this.#connect().then(({ queue }) => add(queue));
+    // Counted, not tracked one by one (a Set entry and a promise per job cost a batch of
+    // thousands): closing waits until no add is on its way.
+    this.#adding++;
+    adding.then(
+      () => {
+        pending.added = true;
+        this.#addDone();
+        if (pending.cancelled) this.#stop(pending);
+        else this.#schedulePoll();
+      },
+      (error: unknown) => {
+        this.#addDone();
+        this.#settle(pending, false, error);
+      },
+    );
+    return future;
+  }
+
+  /** The Future of `job` was cancelled. */
+  cancel(job: PendingJob): void {
+    job.hold.release();
+    if (job.cancelled) return;
+    job.cancelled = true;
+    this.#forget(job);
+    if (job.added && !job.removed) this.#stop(job);
+  }
+
+  /** Removes `job` from the queue if no worker took it yet, else tells the workers to cancel it. */
+  #stop(job: PendingJob): void {
+    const open = this.#open;
+    if (open === null) return;
+    this.#track(
+      open.queue
+        .remove(job.id)
+        .then(
+          (removed) => {
+            if (removed !== 1)
+              return open.redis.publish(cancelChannel(this.prefix, this.queueName), job.id);
+          },
+          () => open.redis.publish(cancelChannel(this.prefix, this.queueName), job.id),
+        )
+        .catch(() => {
+          // Redis is gone for good (the executor was closed): nothing left to stop.
+        }),
+    );
+  }
+
+  #addDone(): void {
+    if (--this.#adding === 0) {
+      const resolve = this.#onAddsDone;
+      this.#onAddsDone = null;
+      resolve?.();
+    }
+  }
+
+  #track(promise: Promise<unknown>): void {
+    this.#background.add(promise);
+    const done = (): void => {
+      this.#background.delete(promise);
+    };
+    promise.then(done, done);
+  }
+
+  shutdown(cancelFutures: boolean): Promise<void> {
+    this.#shutdown = true;
+    if (cancelFutures) {
+      for (const job of this.#pending.values()) {
+        if (!job.added) {
+          job.future.cancel();
+          continue;
+        }
+        // Only the jobs no worker took yet: remove() fails for a job a worker holds.
+        job.removing = true;
+        const removal = this.#open?.queue.remove(job.id).then(
+          (removed) => {
+            job.removing = false;
+            if (removed === 1) {
+              job.removed = true;
+              job.future.cancel();
+            }
+          },
+          () => {
+            job.removing = false;
+          },
+        );
+        if (removal !== undefined) this.#track(removal);
+      }
+    }
+    this.#closed ??= this.#whenIdle().then(() => this.#close());
+    return this.#closed;
+  }
+
+  describe(className: string): string {
+    const state = this.#shutdown ? "shutdown" : "running";
+    return `<${className} ${state} queue=${JSON.stringify(this.queueName)} redis=${this.connection.label} pending=${this.#pending.size}>`;
+  }
+
+  // Connections.
+
+  #connect(): Promise<Connections> {
+    this.#connections ??= this.#open_();
+    return this.#connections;
+  }
+
+  async #open_(): Promise<Connections> {
+    const { url, options } = this.connection;
+    const redis = url === null ? new Redis(options) : new Redis(url, options);
+    redis.on("error", () => {
+      // ioredis reconnects by itself; commands wait meanwhile.
+    });
+    let connectedBefore = false;
+    redis.on("ready", () => {
+      // After a reconnection an event may have been missed: look at every job now.
+      if (connectedBefore) this.#pollSoon(0);
+      connectedBefore = true;
+    });
+    const streamKey = `${this.prefix}:${this.queueName}:events`;
+    // QueueEvents reads from this id on: no event of a job added from now on can be missed
+    // between its connection and its first read (its default, "$", could).
+    const last = (await redis.xrevrange(streamKey, "+", "-", "COUNT", 1)) as [string, string[]][];
+    const lastEventId = last[0]?.[0] ?? "0-0";
+    const connection = bullmqConnection(this.connection);
+    // BullMQ trims a queue's event stream to 10,000 events by default: a batch of a few thousand
+    // jobs writes more than that before QueueEvents reads them, and the poll would have to find
+    // each result. A longer stream (about 10 MB at most) keeps them.
+    const queue = new bullmq.Queue(this.queueName, {
+      connection,
+      prefix: this.prefix,
+      streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    });
+    queue.on("error", () => {});
+    const events = new bullmq.QueueEvents(this.queueName, {
+      connection,
+      prefix: this.prefix,
+      lastEventId,
+    });
+    events.on("error", () => {});
+    events.on("completed", ({ jobId, returnvalue }) => {
+      const job = this.#pending.get(jobId);
+      if (job !== undefined) this.#settleDecoded(job, true, returnvalue);
+    });
+    events.on("failed", ({ jobId, failedReason }) => {
+      const job = this.#pending.get(jobId);
+      if (job !== undefined) this.#settleDecoded(job, false, failedReason);
+    });
+    events.on("removed", ({ jobId }) => {
+      const job = this.#pending.get(jobId);
+      if (job !== undefined && !job.removing) this.#settle(job, false, this.#removedError(job));
+    });
+    const open: Connections = { queue: queue as unknown as BullQueue, events, redis };
+    this.#open = open;
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    this.#ready = open;
+    return open;
+  }
+
+  async #close(): Promise<void> {
+    this.#stopPolling();
+    while (this.#adding > 0 || this.#background.size > 0) {
+      if (this.#adding > 0) {
+        await new Promise<void>((resolve) => {
+          this.#onAddsDone = resolve;
+        });
+      }
+      await Promise.allSettled([...this.#background]);
+    }
+    const connecting = this.#connections;
+    if (connecting === null) return;
+    let open: Connections;
+    try {
+      open = await connecting;
+    } catch {
+      return;
+    }
+    await Promise.allSettled([open.events.close(), open.queue.close()]);
+    await open.redis.quit().catch(() => open.redis.disconnect());
+  }
+
+  // Results.
+
+  #settleDecoded(job: PendingJob, completed: boolean, value: unknown): void {
+    let outcome: unknown;
+    let ok = completed;
+    try {
+      outcome = completed ? decodeResult(value) : decodeFailure(String(value), job.id, job.name);
+    } catch (error) {
+      ok = false;
+      outcome = new TypeError(
+        `the result of job ${job.id} (${job.name}) could not be read: ${String(error)}`,
+        { cause: error },
+      );
+    }
+    this.#settle(job, ok, outcome);
+  }
+
+  #settle(job: PendingJob, ok: boolean, value: unknown): void {
+    if (job.cancelled) return;
+    this.#forget(job);
+    this.#completed++;
+    job.hold.release();
+    const future = job.future;
+    if (future._state !== PENDING || future._loop.isClosed()) return;
+    if (ok) future._resolve(value);
+    else future._reject(value);
+  }
+
+  #forget(job: PendingJob): void {
+    if (this.#pending.get(job.id) !== job) return;
+    this.#pending.delete(job.id);
+    if (this.#pollCursor === job.id) this.#pollCursor = null;
+    if (this.#pending.size === 0) {
+      this.#stopPolling();
+      const idle = this.#onIdle;
+      this.#onIdle = null;
+      idle?.();
+    }
+  }
+
+  #removedError(job: PendingJob): JobRemovedError {
+    return new JobRemovedError(
+      `job ${job.id} (${job.name}) is no longer in queue ${JSON.stringify(this.queueName)}: ` +
+        "it was removed before it finished, or Redis lost its data",
+      job.id,
+    );
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.#onIdle;
+      this.#onIdle = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  // The poll: the fallback for missed events and removed jobs.
+
+  #schedulePoll(): void {
+    if (this.#pollTimer === null && !this.#polling) this.#pollSoon(this.pollMs);
+  }
+
+  #pollSoon(ms: number): void {
+    if (this.#pollTimer !== null) clearTimeout(this.#pollTimer);
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = null;
+      void this.#poll();
+    }, ms);
+    // The jobs' holds keep the loop; the timer alone keeps no process alive.
+    this.#pollTimer.unref();
+  }
+
+  #stopPolling(): void {
+    if (this.#pollTimer !== null) clearTimeout(this.#pollTimer);
+    this.#pollTimer = null;
+  }
+
+  /** Reads up to POLL_BATCH pending jobs (round robin over all of them) and settles the finished. */
+  async #poll(): Promise<void> {
+    const open = this.#open;
+    if (open === null || this.#pending.size === 0 || this.#polling) return;
+    this.#polling = true;
+    try {
+      const batch: PendingJob[] = [];
+      let started = this.#pollCursor === null;
+      for (const job of this.#pending.values()) {
+        if (!started) {
+          started = job.id === this.#pollCursor;
+          continue;
+        }
+        if (job.added) batch.push(job);
+        if (batch.length === POLL_BATCH) break;
+      }
+      this.#pollCursor = batch.length === POLL_BATCH ? (batch.at(-1) as PendingJob).id : null;
+      if (batch.length === 0) return;
+      const pipeline = open.redis.pipeline();
+      for (const job of batch) {
+        pipeline.hmget(
+          `${this.prefix}:${this.queueName}:${job.id}`,
+          "name",
+          "finishedOn",
+          "returnvalue",
+          "failedReason",
+        );
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, fields], i) => {
+        const job = batch[i] as PendingJob;
+        if (error !== null || this.#pending.get(job.id) !== job) return;
+        const [name, finishedOn, returnvalue, failedReason] = fields as (string | null)[];
+        if (name === null) {
+          if (!job.removing) this.#settle(job, false, this.#removedError(job));
+        } else if (finishedOn !== null && returnvalue !== null) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(returnvalue);
+          } catch {
+            parsed = returnvalue;
+          }
+          this.#settleDecoded(job, true, parsed);
+        } else if (finishedOn !== null) {
+          this.#settleDecoded(job, false, failedReason ?? "unknown failure");
+        }
+      });
+    } catch {
+      // Redis unreachable: the next poll (or the reconnection) tries again.
+    } finally {
+      this.#polling = false;
+      if (this.#pending.size > 0) this.#pollSoon(this.#pollCursor === null ? this.pollMs : 0);
+    }
+  }
+
+  /** `loop` is closing: nobody can await its jobs any more, so they stop. */
+  #abandonLoop(loop: EventLoop): void {
+    for (const job of [...this.#pending.values()]) {
+      if (job.future._loop === loop) this.cancel(job);
+    }
+  }
+}
+
+/**
+ * Runs `{ module, export }` jobs on `asyncio-ts worker` processes through a BullMQ queue on
+ * Redis: the executor interface of the local pools (`submit`, `map`, `shutdown`, `await using`,
+ * `loop.runInExecutor(executor, …)`) with workers on any number of machines. Arguments and
+ * results are structured-cloned (through `v8.serialize`); errors come back with their name,
+ * message, stack and cause. Cancelling the Future (or the task awaiting it) removes a waiting
+ * job, or cancels the running one on the worker that holds it. Delivery is at least once: a job
+ * whose worker is lost runs again on another (see `QueueJobOptions.attempts`).
+ *
+ * @example
+ * await using executor = new QueueExecutor({ connection: "redis://127.0.0.1:6379", queue: "cpu" });
+ * const job = { module: new URL("./jobs.js", import.meta.url), export: "fib" };
+ * const n = await executor.submit<number>(job, 30);
+ */
+export class QueueExecutor implements Executor {
+  readonly #core: QueueCore;
+
+  /** @throws TypeError or RangeError for a bad option. */
+  constructor(options: QueueExecutorOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`QueueExecutor options must be an object, got ${describeValue(options)}`);
+    }
+    const core = new QueueCore(options);
+    this.#core = core;
+    const debug = currentScope()?._loop.getDebug() ?? debugFromEnvironment();
+    if (debug) {
+      watchUnclosed(this, {
+        message: {
+          toString: () => `unclosed executor ${core.describe("QueueExecutor")} (never shut down)`,
+        },
+        debug,
+      });
+    }
+  }
+
+  /** The queue's name. */
+  get queue(): string {
+    return this.#core.queueName;
+  }
+
+  /**
+   * Queues `job` with `args` and returns a Future of its result, bound to the running loop.
+   *
+   * @throws RuntimeError after `shutdown()` or outside a running loop; TypeError for a job that
+   *   is not `{ module, export }` or arguments that cannot be cloned.
+   */
+  submit<A extends unknown[], R>(fn: JobFunction<A, R>, ...args: A): Future<Awaited<R>>;
+  submit<R = unknown>(job: ModuleJob, ...args: unknown[]): Future<R>;
+  submit(job: JobFunction | ModuleJob, ...args: unknown[]): Future<unknown> {
+    return this.#core.submit(getRunningLoop(), job, args);
+  }
+
+  /**
+   * Queues `job(item)` for every item (all at once) and yields the results in the order of the
+   * items. With `timeout`, a result not in within that many seconds of this call throws
+   * `TimeoutError`; an error, a timeout or leaving the loop early cancels the jobs left.
+   */
+  map<T, R>(
+    fn: JobFunction<[T], R>,
+    items: Iterable<T>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>>;
+  map<R = unknown>(
+    job: ModuleJob,
+    items: Iterable<unknown>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<R>;
+  map(
+    job: JobFunction | ModuleJob,
+    items: Iterable<unknown>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<unknown> {
+    requireOptions(options, "map() options");
+    const timeout = options?.timeout ?? null;
+    if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
+      throw new TypeError(
+        `map() timeout must be a number of seconds or null, got ${describeValue(timeout)}`,
+      );
+    }
+    if (
+      items === null ||
+      typeof (items as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function"
+    ) {
+      throw new TypeError(`map() items must be iterable, got ${describeValue(items)}`);
+    }
+    const loop = getRunningLoop();
+    const end = timeout === null ? null : loop.time() + timeout;
+    const futures: Future<unknown>[] = [];
+    try {
+      for (const item of items) futures.push(this.#core.submit(loop, job, [item]));
+    } catch (error) {
+      for (const future of futures) future.cancel();
+      throw error;
+    }
+    return resultsInOrder(loop, futures, end);
+  }
+
+  /**
+   * Takes no new jobs; closes the Redis connections once the jobs pending are settled. With
+   * `cancelFutures`, the jobs no worker took yet are removed from the queue and their Futures
+   * cancelled (running jobs go on). The promise settles at once with `wait: false`.
+   */
+  shutdown(options?: ExecutorShutdownOptions): Promise<void> {
+    requireOptions(options, "shutdown() options");
+    const wait = options?.wait ?? true;
+    const cancelFutures = options?.cancelFutures ?? false;
+    if (typeof wait !== "boolean")
+      throw new TypeError(`shutdown() wait must be a boolean, got ${describeValue(wait)}`);
+    if (typeof cancelFutures !== "boolean") {
+      throw new TypeError(
+        `shutdown() cancelFutures must be a boolean, got ${describeValue(cancelFutures)}`,
+      );
+    }
+    resourceClosed(this);
+    const closed = this.#core.shutdown(cancelFutures);
+    const loop = currentScope()?._loop;
+    if (!wait) return Promise.resolve();
+    if (loop?.isRunning() !== true) return closed;
+    return wrapOn(loop, closed, "shutdown of QueueExecutor");
+  }
+
+  /** `await using executor = new QueueExecutor(…)`: `shutdown({ wait: true })` at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /** Jobs submitted and not settled yet, and jobs settled since the executor was made. */
+  statistics(): { readonly pending: number; readonly completed: number } {
+    return { pending: this.#core.pendingCount, completed: this.#core.completed };
+  }
+
+  toString(): string {
+    return this.#core.describe("QueueExecutor");
+  }
+}
