@@ -87,6 +87,18 @@ class CallFuture<T> extends Future<T> {
 }
 Object.defineProperty(CallFuture, "name", { value: "Future" });
 
+/** The Future of `connect()`: cancelling it closes the connection being opened. */
+class OpeningFuture extends Future<Connection> {
+  onCancel: (() => void) | null = null;
+
+  override _cancel(msg: string | undefined): boolean {
+    if (!super._cancel(msg)) return false;
+    this.onCancel?.();
+    return true;
+  }
+}
+Object.defineProperty(OpeningFuture, "name", { value: "Future" });
+
 /**
  * Opens the SQLite database at `path` (a file, created if missing, or `":memory:"`) on a
  * thread of its own, as `aiosqlite.connect()`. Close it with `close()` or `await using`.
@@ -191,7 +203,7 @@ export class Connection implements LoopResource, AsyncDisposable {
     this.#isolationLevel = request.isolationLevel as IsolationLevel | null;
     this.#rowFactory = rowFactory;
     this.#hold = loop.inFlight(`sqlite connect ${request.path}`);
-    const opened = loop.createFuture<Connection>();
+    const opened = new OpeningFuture(loop._futureOptions);
     this._opened = opened;
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
@@ -213,10 +225,10 @@ export class Connection implements LoopResource, AsyncDisposable {
     });
     this.#setReferenced(true);
     trackOnLoop(loop, this);
-    opened.addDoneCallback(() => {
-      // connect() was cancelled: the thread is told to go as soon as it is up.
-      if (opened.cancelled() && this.#state === "opening") this.#closeNow();
-    });
+    // connect() was cancelled: the thread is told to go as soon as it is up.
+    opened.onCancel = () => {
+      if (this.#state === "opening") this.#closeNow();
+    };
   }
 
   /** Whether a transaction is open (`in_transaction`), as of the last call that finished. */
@@ -257,10 +269,7 @@ export class Connection implements LoopResource, AsyncDisposable {
   }
 
   set isolationLevel(value: IsolationLevel | null) {
-    const level = checkIsolationLevel(value, "isolationLevel");
-    this.#checkOpen();
-    this.#isolationLevel = level;
-    const future = this.#call<null>({ op: "isolation", id: 0, level });
+    const future = this.setIsolationLevel(value);
     future.addDoneCallback(() => {
       if (future.cancelled() || future.exception() === null) return;
       this.#loop.callExceptionHandler({
@@ -268,6 +277,20 @@ export class Connection implements LoopResource, AsyncDisposable {
         exception: future.exception(),
       });
     });
+  }
+
+  /**
+   * Sets `isolationLevel` (see there) and resolves once the connection's thread applied it —
+   * after the calls made before, and after the COMMIT that setting null implies.
+   *
+   * @example
+   * await db.setIsolationLevel(null); // autocommit from now on; an open transaction is committed
+   */
+  setIsolationLevel(value: IsolationLevel | null): Future<void> {
+    const level = checkIsolationLevel(value, "isolationLevel");
+    this.#checkOpen();
+    this.#isolationLevel = level;
+    return this.#call<void>({ op: "isolation", id: 0, level });
   }
 
   /**
