@@ -439,6 +439,22 @@ export class Connection implements LoopResource, AsyncDisposable {
     return this.#call(call, decode, false, discard);
   }
 
+  /**
+   * @internal Sends the parts of a long `executemany`, each in a message of its own; the
+   * Future is the last part's, and cancelling it drops them all while none is sent.
+   */
+  _callParts<T>(parts: Call[], decode: (value: unknown) => T): Future<T> {
+    this.#checkOpen();
+    for (const part of parts.slice(0, -1)) {
+      (part as { id: number }).id = this.#nextId++;
+      this.#outbox.push(part);
+    }
+    const last = parts[parts.length - 1] as Call;
+    const future = this.#call(last, decode);
+    for (const part of parts) (part as { group: number }).group = last.id;
+    return future;
+  }
+
   /** @internal Sends `call` with no Future waiting for it (a cursor's cleanup). */
   _post(call: Call): void {
     if (this.#state !== "open") return;
@@ -492,11 +508,20 @@ export class Connection implements LoopResource, AsyncDisposable {
     if (this.#outbox.length === 0 || this.#state === "closed") return;
     const calls = this.#outbox;
     this.#outbox = [];
+    let batch: Call[] = [];
     for (const call of calls) {
       const pending = this.#pending.get(call.id);
       if (pending !== undefined) pending.sent = true;
+      if (call.op === "executemany" && !(call.first && call.last)) {
+        // A part of a long executemany: a message of its own (see Call).
+        if (batch.length > 0) this.#send({ type: "calls", calls: batch });
+        batch = [];
+        this.#send({ type: "calls", calls: [call] });
+      } else {
+        batch.push(call);
+      }
     }
-    this.#send({ type: "calls", calls });
+    if (batch.length > 0) this.#send({ type: "calls", calls: batch });
   }
 
   #send(message: ToThread): void {
@@ -528,8 +553,9 @@ export class Connection implements LoopResource, AsyncDisposable {
     pending.hold.release();
     if (!pending.sent) {
       this.#pending.delete(id);
-      const index = this.#outbox.findIndex((call) => call.id === id);
-      if (index >= 0) this.#outbox.splice(index, 1);
+      this.#outbox = this.#outbox.filter(
+        (call) => call.id !== id && !(call.op === "executemany" && call.group === id),
+      );
       this.#updateReferenced();
       return;
     }

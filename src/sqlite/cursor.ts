@@ -9,7 +9,7 @@ import { describeValue, requireInteger } from "../core/validate.js";
 import type { Connection } from "./connection.js";
 import { ProgrammingError } from "./errors.js";
 import { checkParams, type Parameters, type SqlValue } from "./params.js";
-import type { ExecuteResult, FetchResult, WireParams } from "./protocol.js";
+import type { Call, ExecuteResult, FetchResult, WireParams } from "./protocol.js";
 
 /** A row as it comes by default: its values in column order (Python's tuple). */
 export type Row = SqlValue[];
@@ -40,6 +40,9 @@ export function checkRowFactory(value: unknown, what: string): RowFactory | null
 }
 
 let nextCursorId = 1;
+
+/** Rows per part of a long `executemany` (see `Call` in protocol.ts). */
+const MANY_PART_ROWS = 8192;
 
 /**
  * The cursor of a statement, as aiosqlite's `Cursor`; made by `Connection.execute()` (already
@@ -238,13 +241,49 @@ export class Cursor<T = Row> implements AsyncIterable<T>, AsyncDisposable {
       );
     }
     const list: WireParams[] = [];
-    for (const params of seq) list.push(checkParams(params));
+    let width = -1;
+    for (const params of seq) {
+      const wire = checkParams(params);
+      if (list.length === 0) width = Array.isArray(wire) ? wire.length : -1;
+      else if (width >= 0 && (!Array.isArray(wire) || wire.length !== width)) width = -1;
+      list.push(wire);
+    }
+    let flat: unknown[] | null = null;
+    if (width > 0 && list.length > 0) {
+      flat = new Array(list.length * width);
+      let at = 0;
+      for (const params of list as unknown[][]) {
+        for (let i = 0; i < width; i++) flat[at++] = params[i];
+      }
+    }
     this.#release();
-    return this.#connection._call({ op: "executemany", id: 0, sql, params: list }, (value) => {
+    const decode = (value: unknown) => {
       this.#reset();
       this.#rowcount = (value as { rowcount: number }).rowcount;
       return this;
-    });
+    };
+    const many = { op: "executemany" as const, id: 0, sql, group: 0 };
+    if (flat === null) {
+      return this.#connection._call(
+        { ...many, params: list, flat: null, width: 0, first: true, last: true },
+        decode,
+      );
+    }
+    const size = MANY_PART_ROWS * width;
+    const parts: Call[] = [];
+    for (let at = 0; at < flat.length || at === 0; at += size) {
+      parts.push({
+        ...many,
+        params: null,
+        flat: flat.length <= size ? flat : flat.slice(at, at + size),
+        width,
+        first: at === 0,
+        last: at + size >= flat.length,
+      });
+    }
+    return parts.length === 1
+      ? this.#connection._call(parts[0] as Call, decode)
+      : this.#connection._callParts(parts, decode);
   }
 
   /** @internal `executescript()`. */

@@ -35,7 +35,19 @@ export type Call =
       readonly op: "executemany";
       readonly id: number;
       readonly sql: string;
-      readonly params: WireParams[];
+      /** The parameter sets; or, when all are arrays of `width` values, null and `flat`. */
+      readonly params: WireParams[] | null;
+      /** The values of all the parameter sets one after another (cloned much faster). */
+      readonly flat: unknown[] | null;
+      readonly width: number;
+      /**
+       * A long `executemany` travels in parts, each in a message of its own, so the thread
+       * inserts the first rows while the next are still being sent: `group` is the id of the
+       * last part (the one answered), `first`/`last` mark the ends.
+       */
+      readonly group: number;
+      readonly first: boolean;
+      readonly last: boolean;
     }
   | { readonly op: "executescript"; readonly id: number; readonly sql: string }
   | {

@@ -293,3 +293,22 @@ test(
     assert.ok(asyncio !== undefined);
   }),
 );
+
+// mirrors test_dbapi.CursorTests.test_cursor_executemany... (a long executemany, sent in parts)
+test(
+  "a long executemany: every row, rowcount summed; an error stops it where Python's does",
+  asyncioTest(async () => {
+    await using db = await memory();
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`n${i}`, i]);
+    const cursor = await db.executemany("insert into test(name, income) values (?, ?)", rows);
+    assert.equal(cursor.rowcount, 20_000);
+    await db.rollback();
+    // Row 15,000 repeats a name: the rows before it stay inserted, the rest are not run.
+    rows[15_000] = ["n0", 0];
+    await assert.rejects(db.executemany("insert into test(name, income) values (?, ?)", rows), {
+      name: "IntegrityError",
+    });
+    assert.deepEqual(await db.executeFetchall("select count(*) from test"), [[15_000]]);
+    assert.equal(db.inTransaction, true);
+  }),
+);

@@ -25,6 +25,8 @@ import type {
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
 
+/** The value of a call that is not answered (a part of an `executemany`). */
+const SILENT = Symbol("silent");
 /** Python's `cached_statements` default. */
 const STATEMENT_CACHE_SIZE = 128;
 /** Results wait at most this long (ms) for others to travel with them. */
@@ -151,7 +153,11 @@ async function pump(): Promise<void> {
         head = 0;
       }
       lastStartedId = call.id;
-      if (cancelled.delete(call.id)) continue;
+      if (call.op === "executemany" && !call.last) {
+        if (cancelled.has(call.group)) continue;
+      } else if (cancelled.delete(call.id)) {
+        continue;
+      }
       let ok = true;
       let value: unknown;
       try {
@@ -160,6 +166,7 @@ async function pump(): Promise<void> {
         ok = false;
         value = toWire(error);
       }
+      if (value === SILENT) continue;
       if (results.length === 0) firstResultAt = performance.now();
       results.push([call.id, ok, value, db.inTransaction, totalChanges]);
       if (call.op === "close") {
@@ -214,7 +221,7 @@ function run(call: Exclude<Call, { op: "backup" }>): unknown {
     case "fetchall":
       return fetchall(call.sql, call.params);
     case "executemany":
-      return executemany(call.sql, call.params);
+      return executemanyPart(call);
     case "executescript":
       executescript(call.sql);
       return null;
@@ -353,7 +360,29 @@ function closeAllCursors(): void {
   for (const cursor of [...cursors.keys()]) closeCursor(cursor);
 }
 
-function executemany(sql: string, paramsList: WireParams[]): { rowcount: number } {
+/** The parts of the `executemany` being received: rows changed so far, or its error. */
+let many: { rowcount: number; error: unknown } = { rowcount: 0, error: null };
+
+function executemanyPart(call: Extract<Call, { op: "executemany" }>): unknown {
+  if (call.first) many = { rowcount: 0, error: null };
+  if (many.error === null) {
+    try {
+      many.rowcount += executemany(call.sql, call.params, call.flat, call.width).rowcount;
+    } catch (error) {
+      many.error = error;
+    }
+  }
+  if (!call.last) return SILENT;
+  if (many.error !== null) throw many.error;
+  return { rowcount: many.rowcount };
+}
+
+function executemany(
+  sql: string,
+  paramsList: WireParams[] | null,
+  flat: unknown[] | null,
+  width: number,
+): { rowcount: number } {
   const statement = prepare(sql);
   if (statement === null) return { rowcount: -1 };
   if (!isDml(sql) || statement.reader) {
@@ -362,9 +391,17 @@ function executemany(sql: string, paramsList: WireParams[]): { rowcount: number 
   suspendCursors();
   beginImplicitly();
   let rowcount = 0;
-  for (const params of paramsList) {
-    const args = bindArguments(params);
-    rowcount += bound(sql, params, () => statement.run(...args)).changes;
+  if (flat !== null) {
+    const args: unknown[] = new Array(width);
+    for (let at = 0; at < flat.length; at += width) {
+      for (let i = 0; i < width; i++) args[i] = bindable(flat[at + i]);
+      rowcount += bound(sql, args, () => statement.run(...args)).changes;
+    }
+  } else {
+    for (const params of paramsList ?? []) {
+      const args = bindArguments(params);
+      rowcount += bound(sql, params, () => statement.run(...args)).changes;
+    }
   }
   refreshState();
   return { rowcount };
