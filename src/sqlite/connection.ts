@@ -172,7 +172,7 @@ function reviveWireError(error: WireError): unknown {
  * `DELETE` or `REPLACE` outside a transaction begins one, which lasts until `commit()` or
  * `rollback()`; `close()` without `commit()` rolls it back.
  */
-export class Connection implements LoopResource, AsyncDisposable {
+export class Connection implements AsyncDisposable {
   readonly #loop: EventLoop;
   readonly #path: string;
   readonly #worker: Worker;
@@ -224,7 +224,7 @@ export class Connection implements LoopResource, AsyncDisposable {
       });
     });
     this.#setReferenced(true);
-    trackOnLoop(loop, this);
+    trackOnLoop(loop, this as LoopResource);
     // connect() was cancelled: the thread is told to go as soon as it is up.
     opened.onCancel = () => {
       if (this.#state === "opening") this.#closeNow();
@@ -588,7 +588,7 @@ export class Connection implements LoopResource, AsyncDisposable {
     // openFailed: the thread ends by itself.
     this.#state = "closed";
     this.#hold.release();
-    untrackOnLoop(this.#loop, this);
+    untrackOnLoop(this.#loop, this as LoopResource);
     if (this._opened._state === PENDING && !this.#loop.isClosed()) {
       this._opened._reject(reviveWireError(message.error));
     }
@@ -623,7 +623,7 @@ export class Connection implements LoopResource, AsyncDisposable {
     const wasClosing = this.#state === "closing";
     this.#state = "closed";
     this.#hold.release();
-    untrackOnLoop(this.#loop, this);
+    untrackOnLoop(this.#loop, this as LoopResource);
     resourceClosed(this);
     const error =
       this.#fatal ??
