@@ -23,6 +23,7 @@ const keep = process.argv.includes("--keep");
 
 const CONSUMER = `import * as asyncio from "asyncio-ts";
 import { VirtualClock } from "asyncio-ts/testing";
+import * as sqlite from "asyncio-ts/sqlite";
 
 async function fetchValue(n: number): Promise<number> {
   await asyncio.sleep(0.1);
@@ -64,6 +65,14 @@ const total: number = await asyncio.run(
   { clock: new VirtualClock({ autojump: true }) },
 );
 console.log(total);
+
+await asyncio.run(async () => {
+  await using db: sqlite.Connection = await sqlite.connect(":memory:", { isolationLevel: null });
+  await using cursor: sqlite.Cursor = await db.execute("SELECT ? AS n", [1]);
+  const row: sqlite.Row | null = await cursor.fetchone();
+  const objects: { n: number }[] = await db.executeFetchall<{ n: number }>("SELECT 1 AS n");
+  if (!(row !== null && objects.length === 1) || !(new sqlite.IntegrityError("x") instanceof sqlite.Error)) throw new Error();
+});
 `;
 
 const TSCONFIG = {
