@@ -4,7 +4,8 @@
  * tasks, and 10,000 sequential one-row queries (the round trip of one query), each on a file
  * in a temporary directory. Against better-sqlite3 called synchronously on the main thread (the
  * floor: no thread, no messages, but the loop blocked throughout) and CPython's sqlite3 through
- * `asyncio.to_thread` on one connection (aiosqlite's approach; bench/sqlite_bench.py).
+ * `asyncio.to_thread` on one connection and a one-thread default executor (aiosqlite's approach:
+ * a thread per connection; bench/sqlite_bench.py).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,9 @@
 """CPython's sqlite3 through asyncio.to_thread (aiosqlite's approach) on one connection.
 
+The loop's default executor has one thread, as aiosqlite gives each connection one thread: a
+sqlite3 connection used from several threads at once fails ("bad parameter or other API
+misuse").
+
 Arguments: many|inserts|selects|roundtrip, the database file. Prints one JSON line of run
 times in milliseconds (see bench/sqlite.bench.ts for what each mode times).
 """
@@ -8,6 +12,7 @@ import json
 import sqlite3
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 MODE = sys.argv[1]
 PATH = sys.argv[2]
@@ -62,6 +67,7 @@ async def roundtrip(con):
 
 
 async def main():
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
     con = sqlite3.connect(PATH, check_same_thread=False)
     fill = MODE in ("selects", "roundtrip")
     fresh_table(con)

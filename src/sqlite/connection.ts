@@ -625,20 +625,17 @@ export class Connection implements AsyncDisposable {
     this.#hold.release();
     untrackOnLoop(this.#loop, this as LoopResource);
     resourceClosed(this);
+    // The calls still pending when the thread ended: after close(), they came too late.
     const error =
       this.#fatal ??
-      new OperationalError(
-        wasClosing ? "Cannot operate on a closed database." : "the connection's thread exited",
-      );
+      (wasClosing
+        ? new ProgrammingError("Cannot operate on a closed database.")
+        : new OperationalError("the connection's thread exited"));
     for (const [id, pending] of [...this.#pending]) {
       this.#pending.delete(id);
       pending.hold.release();
       if (pending.future._state === PENDING && !this.#loop.isClosed()) {
-        if (wasClosing && !(error instanceof OperationalError && this.#fatal !== null)) {
-          pending.future._reject(new ProgrammingError("Cannot operate on a closed database."));
-        } else {
-          pending.future._reject(error);
-        }
+        pending.future._reject(error);
       }
     }
     if (this._opened._state === PENDING && !this.#loop.isClosed()) this._opened._reject(error);

@@ -347,19 +347,21 @@ export class Cursor<T = Row> implements AsyncIterable<T>, AsyncDisposable {
   #fill(n: number): Future<void> | Promise<void> {
     if (this.#fetching !== null) return this.#fetching;
     const generation = this.#generation;
+    const receive = (value: unknown): void => {
+      const { rows, more } = value as FetchResult;
+      if (this.#closed || generation !== this.#generation) return;
+      this.#more = more;
+      this.#rows =
+        this.#position >= this.#rows.length
+          ? (rows as Row[])
+          : this.#rows.slice(this.#position).concat(rows as Row[]);
+      this.#position = 0;
+    };
+    // A fetch cancelled once it ran still brings its rows: they are kept for the next fetch.
     const fetching = this.#connection._call(
       { op: "fetch", id: 0, cursor: this.#id, n },
-      (value) => {
-        this.#fetching = null;
-        const { rows, more } = value as FetchResult;
-        if (this.#closed || generation !== this.#generation) return;
-        this.#more = more;
-        this.#rows =
-          this.#position >= this.#rows.length
-            ? (rows as Row[])
-            : this.#rows.slice(this.#position).concat(rows as Row[]);
-        this.#position = 0;
-      },
+      receive,
+      receive,
     );
     fetching.addDoneCallback(() => {
       if (this.#fetching === fetching) this.#fetching = null;
