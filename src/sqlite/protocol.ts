@@ -50,12 +50,6 @@ export type Call =
       readonly last: boolean;
     }
   | { readonly op: "executescript"; readonly id: number; readonly sql: string }
-  | {
-      readonly op: "fetchall";
-      readonly id: number;
-      readonly sql: string;
-      readonly params: WireParams;
-    }
   /** The next `n` rows of a cursor (`n` -1: all that remain). */
   | { readonly op: "fetch"; readonly id: number; readonly cursor: number; readonly n: number }
   | { readonly op: "closeCursor"; readonly id: number; readonly cursor: number }

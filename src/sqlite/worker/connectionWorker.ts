@@ -218,8 +218,6 @@ function run(call: Exclude<Call, { op: "backup" }>): unknown {
     case "closeCursor":
       closeCursor(call.cursor);
       return null;
-    case "fetchall":
-      return fetchall(call.sql, call.params);
     case "executemany":
       return executemanyPart(call);
     case "executescript":
@@ -275,23 +273,6 @@ function execute(cursor: number, sql: string, params: WireParams, batch: number)
   const more = state.iterator !== null;
   if (more) cursors.set(cursor, state);
   return { columns, rows, more, rowcount: -1, lastrowid };
-}
-
-function fetchall(sql: string, params: WireParams): unknown[][] {
-  const statement = prepare(sql);
-  if (statement === null) return [];
-  const dml = isDml(sql);
-  const args = bindArguments(params);
-  if (!statement.readonly || !statement.reader) suspendCursors();
-  if (dml) beginImplicitly();
-  if (!statement.reader) {
-    bound(sql, params, () => statement.run(...args));
-    refreshState();
-    return [];
-  }
-  const rows = bound(sql, params, () => statement.raw(true).all(...args) as unknown[][]);
-  if (!statement.readonly) refreshState();
-  return rows;
 }
 
 function fetch(cursor: number, n: number): FetchResult {
@@ -393,10 +374,14 @@ function executemany(
   let rowcount = 0;
   if (flat !== null) {
     const args: unknown[] = new Array(width);
-    for (let at = 0; at < flat.length; at += width) {
-      for (let i = 0; i < width; i++) args[i] = bindable(flat[at + i]);
-      rowcount += bound(sql, args, () => statement.run(...args)).changes;
-    }
+    rowcount += bound(sql, args, () => {
+      let changes = 0;
+      for (let at = 0; at < flat.length; at += width) {
+        for (let i = 0; i < width; i++) args[i] = bindable(flat[at + i]);
+        changes += statement.run(...args).changes;
+      }
+      return changes;
+    });
   } else {
     for (const params of paramsList ?? []) {
       const args = bindArguments(params);
