@@ -20,7 +20,7 @@ const scratch = scratchDirectory("concurrency");
 /** A query that keeps SQLite busy for a while (it counts `n` rows of a recursive CTE). */
 const SLOW =
   "with recursive c(x) as (select 1 union all select x + 1 from c where x < ?) select count(*) from c";
-const SLOW_ROWS = 2_000_000;
+const SLOW_ROWS = 1_000_000;
 
 test(
   "calls from a hundred tasks run one at a time, in the order made",
