@@ -171,6 +171,13 @@ function reviveWireError(error: WireError): unknown {
  * Transactions follow Python's `sqlite3` (isolation level `""`): an `INSERT`, `UPDATE`,
  * `DELETE` or `REPLACE` outside a transaction begins one, which lasts until `commit()` or
  * `rollback()`; `close()` without `commit()` rolls it back.
+ *
+ * @example
+ * await using db = await sqlite.connect("app.db");
+ * await db.execute("CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT)");
+ * await db.execute("INSERT INTO users (name) VALUES (?)", ["Ana"]);
+ * console.log(db.inTransaction); // true: the INSERT began a transaction
+ * await db.commit();
  */
 export class Connection implements AsyncDisposable {
   readonly #loop: EventLoop;
@@ -306,7 +313,13 @@ export class Connection implements AsyncDisposable {
     return new Cursor<T>(this)._execute(sql, params, "execute()");
   }
 
-  /** Runs one DML statement once per parameter set in `seq` (Python's `executemany`). */
+  /**
+   * Runs one DML statement once per parameter set in `seq` (Python's `executemany`); the
+   * cursor's `rowcount` is the sum of the rows changed.
+   *
+   * @example
+   * await db.executemany("INSERT INTO users (name) VALUES (?)", [["Ana"], ["Bia"]]);
+   */
   executemany<T = Row>(sql: string, seq: Iterable<Parameters>): Future<Cursor<T>> {
     return new Cursor<T>(this)._executemany(sql, seq, "executemany()");
   }
@@ -319,7 +332,12 @@ export class Connection implements AsyncDisposable {
     return new Cursor<T>(this)._executescript(sql, "executescript()");
   }
 
-  /** Runs one statement and resolves with all its rows (aiosqlite's `execute_fetchall`). */
+  /**
+   * Runs one statement and resolves with all its rows (aiosqlite's `execute_fetchall`).
+   *
+   * @example
+   * const [[count]] = await db.executeFetchall("SELECT count(*) FROM users");
+   */
   executeFetchall<T = Row>(sql: string, params?: Parameters): Future<T[]> {
     return new Cursor<T>(this)._executeFetchall(sql, params);
   }
@@ -332,7 +350,13 @@ export class Connection implements AsyncDisposable {
     return future;
   }
 
-  /** Commits the open transaction, if any. */
+  /**
+   * Commits the open transaction, if any.
+   *
+   * @example
+   * await db.execute("UPDATE users SET name = ? WHERE id = ?", ["Ana", 1]);
+   * await db.commit();
+   */
   commit(): Future<void> {
     this.#checkOpen();
     return this.#call<void>({ op: "commit", id: 0 });
