@@ -84,6 +84,28 @@ test(
 );
 
 test(
+  "a cancelled fetch loses no rows: the next fetch starts where the cursor was",
+  asyncioTest(async () => {
+    await using db = await sqlite.connect(":memory:");
+    const cursor = await db.execute(
+      "with recursive c(x) as (select 1 union all select x + 1 from c limit 2000) select x from c",
+    );
+    assert.deepEqual(await cursor.fetchone(), [1]);
+    // Rows 2..512 came with the result; the rest are fetched behind a slow query.
+    await cursor.fetchmany(511);
+    const slow = db.executeFetchall(SLOW, [SLOW_ROWS]);
+    const fetching = asyncio.createTask(() => cursor.fetchall());
+    await asyncio.sleep(0.01);
+    fetching.cancel();
+    await assert.rejects(fetching, asyncio.CancelledError);
+    await slow;
+    const rest = (await cursor.fetchall()) as [number][];
+    assert.equal(rest.length, 2000 - 512);
+    assert.deepEqual(rest[0], [513]);
+  }),
+);
+
+test(
   "the loop runs while a query runs",
   asyncioTest(async () => {
     await using db = await sqlite.connect(":memory:");
