@@ -70,7 +70,7 @@ export { ModuleNotFoundError } from "./core/peerDependency.js";
 export type { RunnerRunOptions, RunOptions } from "./core/runner.js";
 export { Runner, run } from "./core/runner.js";
 export { sleep } from "./core/sleep.js";
-export type { CoroutineFunction, TaskOptions } from "./core/task.js";
+export type { CoroutineFunction, TaskConstructorOptions, TaskOptions } from "./core/task.js";
 export {
   allTasks,
   createTask,

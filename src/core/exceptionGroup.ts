@@ -58,6 +58,7 @@ function toPredicate(matcher: ExceptionMatcher): (error: unknown) => boolean {
  * }
  */
 export class ExceptionGroup<E = unknown> extends AggregateError {
+  /** The errors of the group: the same array as `exceptions`. */
   declare errors: E[];
 
   constructor(message: string, exceptions: readonly E[]) {

@@ -71,6 +71,7 @@ export class Handle {
     this._loop._runCallback(this, callback, this._args as unknown[]);
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const name = this._callback?.name || "anonymous";
     const state = this._cancelled ? "cancelled" : `${name}()`;

@@ -395,6 +395,7 @@ export class EventLoop implements AlarmHost {
     return this.#slowCallbackDuration;
   }
 
+  /** Sets the threshold, in seconds (or a duration string such as `"50ms"`). */
   set slowCallbackDuration(seconds: number) {
     this.#slowCallbackDuration = toSeconds(seconds, "slowCallbackDuration");
   }
@@ -991,6 +992,7 @@ export class EventLoop implements AlarmHost {
     return this.#inFlight.holds();
   }
 
+  /** Counters of the loop and the holds it has open (see `LoopStatistics`). */
   statistics(): LoopStatistics {
     return {
       ready: this.#ready.length,

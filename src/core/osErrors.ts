@@ -48,12 +48,19 @@ named(OSError, "OSError");
 
 /** The fields of an `OSError`. */
 export interface OSErrorOptions {
+  /** The system's name of the error, as Node gives it: `"ECONNREFUSED"`. */
   code?: string | undefined;
+  /** Node's error number (negative on POSIX). */
   errno?: number | undefined;
+  /** The system call that failed: `"connect"`. */
   syscall?: string | undefined;
+  /** The address the call was about. */
   address?: string | undefined;
+  /** The port the call was about. */
   port?: number | undefined;
+  /** The file the call was about, as Python's `filename`. */
   filename?: string | undefined;
+  /** The underlying error (Node's). */
   cause?: unknown;
 }
 

@@ -84,9 +84,13 @@ export class Logger {
   readonly name: string;
   /** Python's level constants, also as `asyncio.logger.DEBUG`… */
   readonly DEBUG = DEBUG;
+  /** The level of informational records (20). */
   readonly INFO = INFO;
+  /** The level of warnings (30): slow callbacks in debug mode. */
   readonly WARNING = WARNING;
+  /** The level of errors (40): what the loop's default exception handler reports. */
   readonly ERROR = ERROR;
+  /** The most severe level (50). */
   readonly CRITICAL = CRITICAL;
   #level = WARNING;
   #handler: LogHandler = defaultLogHandler;
@@ -184,6 +188,7 @@ export class Logger {
     this.log(CRITICAL, message, extra);
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     return `<Logger ${this.name} (${levelName(this.#level)})>`;
   }

@@ -34,7 +34,9 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView | MessagePortLi
 
 /** Anything shaped as a `MessagePort` (`postMessage` and `close`). */
 export interface MessagePortLike {
+  /** Sends a message through the port. */
   postMessage(value: unknown): void;
+  /** Closes the port. */
   close(): void;
 }
 

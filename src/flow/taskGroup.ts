@@ -95,6 +95,7 @@ export class TaskGroup {
     return task;
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const info = [];
     if (this.#tasks.size > 0) info.push(`tasks=${this.#tasks.size}`);

@@ -85,6 +85,7 @@ export class Timeout {
     return this.#state === EXPIRING || this.#state === EXPIRED;
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     if (this.#state !== ACTIVE) return `<Timeout [${this.#state}]>`;
     const when = this.#when === null ? "null" : String(Math.round(this.#when * 1000) / 1000);

@@ -10,7 +10,9 @@ import { fromNodeError, OSError, type OSErrorOptions } from "../core/osErrors.js
  * (`null` when reading until a separator).
  */
 export class IncompleteReadError extends Error {
+  /** The bytes read before the end of the stream. */
   readonly partial: Uint8Array;
+  /** How many bytes were wanted; `null` when reading until a separator. */
   readonly expected: number | null;
 
   constructor(partial: Uint8Array, expected: number | null) {
@@ -27,6 +29,7 @@ named(IncompleteReadError, "IncompleteReadError");
  * separator is found. `consumed` is the number of bytes to skip to make progress.
  */
 export class LimitOverrunError extends Error {
+  /** How many bytes to skip to make progress. */
   readonly consumed: number;
 
   constructor(message: string, consumed: number) {
@@ -59,7 +62,9 @@ named(SSLError, "SSLError");
 
 /** The fields of an `SSLError`. */
 export interface SSLErrorOptions extends OSErrorOptions {
+  /** OpenSSL's reason: `"WRONG_VERSION_NUMBER"`. */
   reason?: string | undefined;
+  /** The OpenSSL library that failed: `"SSL routines"`. */
   library?: string | undefined;
 }
 
@@ -85,7 +90,9 @@ named(SSLCertVerificationError, "SSLCertVerificationError");
 
 /** The fields of an `SSLCertVerificationError`. */
 export interface SSLCertVerificationErrorOptions extends SSLErrorOptions {
+  /** OpenSSL's verification code: `18` for a self-signed certificate. */
   verifyCode?: number | undefined;
+  /** What the verification found: `"self-signed certificate"`. */
   verifyMessage: string;
 }
 

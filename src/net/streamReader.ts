@@ -26,6 +26,7 @@ import { RuntimeError } from "../core/errors.js";
 import { ParkingLot } from "../core/parkingLot.js";
 import { requireOptions } from "../core/validate.js";
 import { IncompleteReadError, LimitOverrunError } from "./errors.js";
+import type { Data } from "./transport.js";
 
 /** The default buffer limit (asyncio's `_DEFAULT_LIMIT`, 64 KiB). */
 const DEFAULT_LIMIT = 2 ** 16;
@@ -56,8 +57,6 @@ const NEWLINE: readonly Uint8Array[] = [Buffer.from("\n")];
 const EMPTY = Buffer.alloc(0);
 
 /** Bytes fed as a string are UTF-8. */
-type Data = Uint8Array | string;
-
 function toBytes(data: Data): Uint8Array {
   return typeof data === "string" ? Buffer.from(data, "utf8") : data;
 }
@@ -377,6 +376,7 @@ export class StreamReader {
     return { next: () => this.readline().then(toLineResult) };
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const info = ["StreamReader"];
     if (this.#length > 0) info.push(`${this.#length} bytes`);

@@ -38,7 +38,9 @@ export interface BaseTransport {
    * `ExtraInfo`).
    */
   getExtraInfo<K extends keyof ExtraInfo>(name: K): ExtraInfo[K] | undefined;
+  /** A known name, or `defaultValue` when the connection has no such information. */
   getExtraInfo<K extends keyof ExtraInfo, V>(name: K, defaultValue: V): ExtraInfo[K] | V;
+  /** Any other name: `defaultValue` (`undefined` when not given). */
   getExtraInfo(name: string, defaultValue?: unknown): unknown;
   /** Whether `close()` or `abort()` was called, or the connection was lost. */
   isClosing(): boolean;

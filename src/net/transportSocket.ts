@@ -103,6 +103,7 @@ export class TransportSocket {
     }
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const kind = this.#source.kind === "datagram" ? "dgram" : "stream";
     let local: string;

@@ -16,7 +16,15 @@ export const DEVNULL = -3;
  * Python's `None`), an open file descriptor, or an object with one (`fs.promises.open()`'s
  * `FileHandle`).
  */
-export type StdioTarget = typeof PIPE | typeof DEVNULL | null | number | { readonly fd: number };
+export type StdioTarget =
+  | typeof PIPE
+  | typeof DEVNULL
+  | null
+  | number
+  | {
+      /** The open file descriptor the stream goes to. */
+      readonly fd: number;
+    };
 /** Where `stderr` goes: a `StdioTarget`, or `STDOUT`. */
 export type StderrTarget = StdioTarget | typeof STDOUT;
 

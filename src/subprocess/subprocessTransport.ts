@@ -57,6 +57,7 @@ export interface SubprocessTransport {
   isClosing(): boolean;
   /** `"subprocess"`: Node's `ChildProcess`; `defaultValue` for anything else. */
   getExtraInfo(name: "subprocess"): ChildProcess | undefined;
+  /** Any other name: `defaultValue` (`undefined` when not given). */
   getExtraInfo(name: string, defaultValue?: unknown): unknown;
 }
 

@@ -16,12 +16,13 @@ import { requireInteger } from "../core/validate.js";
 import type { ConditionStatistics } from "./condition.js";
 import { Condition } from "./condition.js";
 
-const FILLING = "filling";
-const DRAINING = "draining";
-const RESETTING = "resetting";
-const BROKEN = "broken";
 /** The state of a Barrier (see `Barrier.statistics()`). */
-export type BarrierState = typeof FILLING | typeof DRAINING | typeof RESETTING | typeof BROKEN;
+export type BarrierState = "filling" | "draining" | "resetting" | "broken";
+
+const FILLING: BarrierState = "filling";
+const DRAINING: BarrierState = "draining";
+const RESETTING: BarrierState = "resetting";
+const BROKEN: BarrierState = "broken";
 
 /** What `Barrier.statistics()` returns. */
 export interface BarrierStatistics {
@@ -197,6 +198,7 @@ export class Barrier {
     };
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const waiting = this.#state === BROKEN ? "" : `, waiters:${this.nWaiting}/${this.#parties}`;
     return `<Barrier [${this.#state}${waiting}]>`;

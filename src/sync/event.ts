@@ -69,6 +69,7 @@ export class Event {
     return { isSet: this.#value, tasksWaiting: this.#lot.tasksWaiting() };
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     return this.#lot.describe("Event", this.#value ? "set" : "unset");
   }

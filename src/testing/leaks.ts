@@ -53,8 +53,11 @@ export interface UnretrievedException {
 
 /** What a test left behind. */
 export interface Leaks {
+  /** Tasks still pending. */
   readonly tasks: readonly LeakedTask[];
+  /** Futures and Tasks whose exception nobody retrieved. */
   readonly unretrieved: readonly UnretrievedException[];
+  /** In-flight holds still open: sockets, servers, processes, operations. */
   readonly holds: readonly LeakedHold[];
 }
 

@@ -13,6 +13,7 @@ import * as gatherCorrotinas from "../../examples/gather-corrotinas.js";
 import * as gatherFetchData from "../../examples/gather-fetch-data.js";
 import * as gatherResults from "../../examples/gather-results.js";
 import * as projetoAssincrono from "../../examples/projeto-assincrono.js";
+import * as projetoSincrono from "../../examples/projeto-sincrono.js";
 import { pythonRepr } from "../../examples/python-repr.js";
 import * as quadrados from "../../examples/quadrados.js";
 import * as taskGroup from "../../examples/task-group.js";
@@ -58,6 +59,22 @@ test("projeto-assincrono: six seconds in sequence, two with gather", async () =>
   ]);
   assert.deepEqual(times, [6, 8]);
   assert.deepEqual(await captureLog(() => runVirtual(projetoAssincrono.main)), lines);
+});
+
+test("projeto-sincrono: each task blocks the program until it has finished", async () => {
+  const started = performance.now();
+  const lines = await captureLog(async () => projetoSincrono.main(0.05));
+  const elapsed = performance.now() - started;
+  assert.deepEqual(lines, [
+    "Iniciando tarefa 1.",
+    "Tarefa 1 concluída!",
+    "Iniciando tarefa 2.",
+    "Tarefa 2 concluída!",
+    "Iniciando tarefa 3.",
+    "Tarefa 3 concluída!",
+  ]);
+  // Three sleeps of 50 ms, one after the other, all inside one synchronous call.
+  assert.ok(elapsed >= 145, `${elapsed} ms`);
 });
 
 test("future-configuration: three waiters of one Future", async () => {
