@@ -262,6 +262,7 @@ export class Connection implements AsyncDisposable {
     return this.#rowFactory;
   }
 
+  /** Sets the row factory of the cursors created from now on (see the getter). */
   set rowFactory(value: RowFactory | null) {
     this.#rowFactory = checkRowFactory(value, "rowFactory");
   }
@@ -275,6 +276,7 @@ export class Connection implements AsyncDisposable {
     return this.#isolationLevel;
   }
 
+  /** Sets the isolation level, queued behind the calls already made (see the getter). */
   set isolationLevel(value: IsolationLevel | null) {
     const future = this.setIsolationLevel(value);
     future.addDoneCallback(() => {
