@@ -12,6 +12,7 @@ import { ClientError, ClientSession, ClientTimeout, TCPConnector } from "asyncio
 import type { ClientResponse } from "asyncio-ts/http";
 import { QueueExecutor, QueueWorker, JobRemovedError, WorkerLostError } from "asyncio-ts/distributed";
 import type { QueueExecutorOptions, QueueWorkerOptions } from "asyncio-ts/distributed";
+import * as sqlite from "asyncio-ts/sqlite";
 
 async function fetchValue(n: number): Promise<number> {
   await asyncio.sleep(0.1);
@@ -80,6 +81,13 @@ async function distributed(options: QueueExecutorOptions, workerOptions: QueueWo
   return n + Number(viaLoop) + Number(lost);
 }
 void distributed;
+await asyncio.run(async () => {
+  await using db: sqlite.Connection = await sqlite.connect(":memory:", { isolationLevel: null });
+  await using cursor: sqlite.Cursor = await db.execute("SELECT ? AS n", [1]);
+  const row: sqlite.Row | null = await cursor.fetchone();
+  const objects: { n: number }[] = await db.executeFetchall<{ n: number }>("SELECT 1 AS n");
+  if (!(row !== null && objects.length === 1) || !(new sqlite.IntegrityError("x") instanceof sqlite.Error)) throw new Error();
+});
 `;
 
 const result = typeCheckAsConsumer({ "consumer.ts": CONSUMER }, { label: "check-consumer", keep });
