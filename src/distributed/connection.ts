@@ -7,7 +7,9 @@ export interface RedisConnectionOptions {
   host?: string;
   /** Default 6379. */
   port?: number;
+  /** The user of Redis ACLs (Redis 6+); none by default. */
   username?: string;
+  /** The password (`AUTH`); none by default. */
   password?: string;
   /** The database number; default 0. */
   db?: number;

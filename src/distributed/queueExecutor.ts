@@ -713,7 +713,12 @@ export class QueueExecutor implements Executor {
   }
 
   /** Jobs submitted and not settled yet, and jobs settled since the executor was made. */
-  statistics(): { readonly pending: number; readonly completed: number } {
+  statistics(): {
+    /** Jobs submitted and not settled yet. */
+    readonly pending: number;
+    /** Jobs settled since the executor was made. */
+    readonly completed: number;
+  } {
     return { pending: this.#core.pendingCount, completed: this.#core.completed };
   }
 

@@ -224,6 +224,7 @@ export class QueueWorker {
     return this.close();
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const state = this.#closing !== null ? "closing" : this.#loop !== null ? "running" : "new";
     return `<QueueWorker ${state} queue=${JSON.stringify(this.#queue)} redis=${this.#connection.label} running=${this.#running.size}>`;

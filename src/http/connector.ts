@@ -18,8 +18,9 @@ import { undici } from "./undici.js";
 export interface SSLOptions {
   /** Certificate authorities to trust (PEM), instead of Node's default ones. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** A client certificate (PEM) and its key. */
+  /** A client certificate (PEM), with its `key`. */
   readonly cert?: string | Buffer;
+  /** The private key (PEM) of the client certificate `cert`. */
   readonly key?: string | Buffer;
   /** Whether the server's certificate must be valid (default true). */
   readonly rejectUnauthorized?: boolean;
@@ -144,6 +145,7 @@ export class TCPConnector {
     agent?.destroy().catch(() => undefined);
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     return `<TCPConnector limit=${this.limit} limitPerHost=${this.limitPerHost}${this.#closed ? " closed" : ""}>`;
   }

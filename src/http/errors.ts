@@ -35,6 +35,7 @@ export interface RequestInfo {
  * }
  */
 export class ClientError extends Error {
+  /** @internal `instanceof ClientError` also takes in the timeouts and `InvalidURL`. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // The receiver is the class right of `instanceof` (a subclass too): only ClientError itself
     // also takes in the timeouts and InvalidURL.
@@ -51,6 +52,7 @@ named(ClientError, "ClientError");
 
 /** The options of the error classes that carry a request's details. */
 export interface ClientErrorOptions {
+  /** The underlying error. */
   cause?: unknown;
 }
 
@@ -170,7 +172,10 @@ named(SocketTimeoutError, "SocketTimeoutError");
 
 /** The read-only, case-insensitive headers of a response (see `ClientResponse.headers`). */
 export interface ReadonlyHeaders extends Iterable<[string, string]> {
+  /** The value of the header `name` (any case), several joined with ", "; null if absent. */
   get(name: string): string | null;
+  /** Every value of the header `name` (any case), in order. */
   getAll(name: string): string[];
+  /** Whether the header `name` (any case) is present. */
   has(name: string): boolean;
 }

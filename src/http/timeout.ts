@@ -58,6 +58,7 @@ export class ClientTimeout {
     Object.freeze(this);
   }
 
+  /** A description for logs and the REPL, as Python's `repr()`. */
   toString(): string {
     const show = (v: number | null): string => (v === null ? "null" : String(v));
     return (
