@@ -27,6 +27,7 @@ import { currentScope, getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
 import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
 import type { Executor, ExecutorShutdownOptions, MapOptions } from "../executors/executor.js";
+import { mapJobs, shutdownOptions } from "../executors/executorArguments.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { encodeJob } from "../executors/jobs.js";
 import { decodeFailure, decodeResult, encodeArgs, type JobData } from "./codec.js";
@@ -38,7 +39,6 @@ import {
   resolveConnection,
 } from "./connection.js";
 import { JobRemovedError } from "./errors.js";
-import { resultsInOrder } from "./mapResults.js";
 import { bullmq, Redis } from "./peers.js";
 
 /** How jobs are queued: our own names for the BullMQ job options that matter here. */
@@ -658,29 +658,7 @@ export class QueueExecutor implements Executor {
     items: Iterable<unknown>,
     options?: MapOptions,
   ): AsyncIterableIterator<unknown> {
-    requireOptions(options, "map() options");
-    const timeout = options?.timeout ?? null;
-    if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
-      throw new TypeError(
-        `map() timeout must be a number of seconds or null, got ${describeValue(timeout)}`,
-      );
-    }
-    if (
-      items === null ||
-      typeof (items as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function"
-    ) {
-      throw new TypeError(`map() items must be iterable, got ${describeValue(items)}`);
-    }
-    const loop = getRunningLoop();
-    const end = timeout === null ? null : loop.time() + timeout;
-    const futures: Future<unknown>[] = [];
-    try {
-      for (const item of items) futures.push(this.#core.submit(loop, job, [item]));
-    } catch (error) {
-      for (const future of futures) future.cancel();
-      throw error;
-    }
-    return resultsInOrder(loop, futures, end);
+    return mapJobs(items, options, (loop, item) => this.#core.submit(loop, job, [item]));
   }
 
   /**
@@ -689,16 +667,7 @@ export class QueueExecutor implements Executor {
    * cancelled (running jobs go on). The promise settles at once with `wait: false`.
    */
   shutdown(options?: ExecutorShutdownOptions): Promise<void> {
-    requireOptions(options, "shutdown() options");
-    const wait = options?.wait ?? true;
-    const cancelFutures = options?.cancelFutures ?? false;
-    if (typeof wait !== "boolean")
-      throw new TypeError(`shutdown() wait must be a boolean, got ${describeValue(wait)}`);
-    if (typeof cancelFutures !== "boolean") {
-      throw new TypeError(
-        `shutdown() cancelFutures must be a boolean, got ${describeValue(cancelFutures)}`,
-      );
-    }
+    const { wait, cancelFutures } = shutdownOptions(options);
     resourceClosed(this);
     const closed = this.#core.shutdown(cancelFutures);
     const loop = currentScope()?._loop;

@@ -21,12 +21,12 @@ import { Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { currentScope, getRunningLoop } from "../core/scope.js";
-import { describeValue, requireOptions } from "../core/validate.js";
+import { describeValue } from "../core/validate.js";
 import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
-import { waitFor } from "../flow/waitFor.js";
 import type { BrokenExecutor, WorkerExit } from "./errors.js";
 import { WorkerCrashedError } from "./errors.js";
 import type { Executor, ExecutorShutdownOptions, MapOptions } from "./executor.js";
+import { mapJobs, shutdownOptions } from "./executorArguments.js";
 import type { EncodedJob, JobFunction, ModuleJob } from "./jobs.js";
 import { encodeJob } from "./jobs.js";
 import type { FromWorker, FunctionDefinition, JobMessage } from "./protocol.js";
@@ -705,29 +705,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     items: Iterable<unknown>,
     options?: MapOptions,
   ): AsyncIterableIterator<unknown> {
-    requireOptions(options, "map() options");
-    const timeout = options?.timeout ?? null;
-    if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout))) {
-      throw new TypeError(
-        `map() timeout must be a number of seconds or null, got ${describeValue(timeout)}`,
-      );
-    }
-    if (
-      items === null ||
-      typeof (items as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function"
-    ) {
-      throw new TypeError(`map() items must be iterable, got ${describeValue(items)}`);
-    }
-    const loop = getRunningLoop();
-    const end = timeout === null ? null : loop.time() + timeout;
-    const futures: Future<unknown>[] = [];
-    try {
-      for (const item of items) futures.push(this.#core.submit(loop, job, [item]));
-    } catch (error) {
-      for (const future of futures) future.cancel();
-      throw error;
-    }
-    return resultsInOrder(loop, futures, end);
+    return mapJobs(items, options, (loop, item) => this.#core.submit(loop, job, [item]));
   }
 
   /**
@@ -736,16 +714,7 @@ export abstract class WorkerPoolExecutor implements Executor {
    * `wait: false`, else once every worker exited.
    */
   shutdown(options?: ExecutorShutdownOptions): Promise<void> {
-    requireOptions(options, "shutdown() options");
-    const wait = options?.wait ?? true;
-    const cancelFutures = options?.cancelFutures ?? false;
-    if (typeof wait !== "boolean")
-      throw new TypeError(`shutdown() wait must be a boolean, got ${describeValue(wait)}`);
-    if (typeof cancelFutures !== "boolean") {
-      throw new TypeError(
-        `shutdown() cancelFutures must be a boolean, got ${describeValue(cancelFutures)}`,
-      );
-    }
+    const { wait, cancelFutures } = shutdownOptions(options);
     resourceClosed(this);
     const exited = this.#core.shutdown(wait, cancelFutures);
     // In a running loop the wait is a Future: a cancellation point (the shutdown goes on), and
@@ -772,21 +741,5 @@ export abstract class WorkerPoolExecutor implements Executor {
 
   toString(): string {
     return this.#core.describe();
-  }
-}
-
-async function* resultsInOrder(
-  loop: EventLoop,
-  futures: Future<unknown>[],
-  end: number | null,
-): AsyncGenerator<unknown, void, undefined> {
-  let next = 0;
-  try {
-    for (; next < futures.length; next++) {
-      const future = futures[next] as Future<unknown>;
-      yield end === null ? await future : await waitFor(future, Math.max(0, end - loop.time()));
-    }
-  } finally {
-    for (let i = next; i < futures.length; i++) (futures[i] as Future<unknown>).cancel();
   }
 }
