@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as asyncio from "asyncio-ts";
+import { REDIS_BINARY, redisServerArgs } from "../examples/shared/redisServer.js";
 import type { Measurement, Report, Row } from "./harness.js";
 import { measureInChild, median, runVariantIfAsked, timeRuns } from "./harness.js";
 
@@ -260,26 +261,10 @@ await runVariantIfAsked(import.meta.url, {
 
 /** Starts a redis-server for the variants (on a free port in a temp dir), or null without one. */
 function startRedis(): { url: string; stop(): void } | null {
-  const binary = process.env.ASYNCIO_TS_REDIS_SERVER || "redis-server";
-  if (spawnSync(binary, ["--version"], { stdio: "ignore" }).status !== 0) return null;
+  if (spawnSync(REDIS_BINARY, ["--version"], { stdio: "ignore" }).status !== 0) return null;
   const port = 20_000 + (process.pid % 20_000);
   const dir = mkdtempSync(join(tmpdir(), "asyncio-ts-bench-redis-"));
-  const child = spawn(
-    binary,
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-    ],
-    { stdio: "ignore", detached: false },
-  );
+  const child = spawn(REDIS_BINARY, redisServerArgs(port, dir), { stdio: "ignore" });
   const ping = `import("ioredis").then(async ({ Redis }) => { const r = new Redis(${port}, "127.0.0.1", { maxRetriesPerRequest: 0, retryStrategy: () => null }); try { await r.ping(); process.exit(0); } catch { process.exit(1); } })`;
   for (let i = 0; i < 100; i++) {
     try {

@@ -12,12 +12,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as asyncio from "asyncio-ts";
 import { QueueExecutor } from "asyncio-ts/distributed";
+import { freePort, REDIS_BINARY, redisServerArgs } from "./shared/redisServer.js";
 
 const COMMAND = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)); // npx asyncio-ts
 const TAREFAS = new URL("./fila-distribuida-tarefas.js", import.meta.url);
@@ -48,14 +48,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let dir: string | null = null;
@@ -64,18 +56,9 @@ export async function main(): Promise<void> {
     if (url === undefined) {
       const port = await asyncio.wrap(freePort());
       dir = mkdtempSync(join(tmpdir(), "fila-distribuida-"));
-      const args = [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-      ];
-      const binary = process.env.ASYNCIO_TS_REDIS_SERVER || "redis-server";
-      children.push(await asyncio.wrap(start(binary, [...args, "--dir", dir], /Ready to accept/)));
+      children.push(
+        await asyncio.wrap(start(REDIS_BINARY, redisServerArgs(port, dir), /Ready to accept/)),
+      );
       url = `redis://127.0.0.1:${port}`;
     }
     const queue = `primos-${process.pid}`;

@@ -10,12 +10,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, REDIS_BINARY, redisServerArgs } from "../../examples/shared/redisServer.js";
 
-const BINARY = process.env.ASYNCIO_TS_REDIS_SERVER || "redis-server";
 /** The command, as `npx asyncio-ts` runs it. */
 export const MAIN = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
 /** The job module the tests submit ({ module: JOBS, export }). */
@@ -29,7 +28,7 @@ export const INSTALL_HINT =
   "redis-server not found: apt-get install redis-server to run the asyncio-ts/distributed tests";
 
 function redisMissing(): boolean {
-  const probe = spawnSync(BINARY, ["--version"], { stdio: "ignore", timeout: 10_000 });
+  const probe = spawnSync(REDIS_BINARY, ["--version"], { stdio: "ignore", timeout: 10_000 });
   return probe.error !== undefined || probe.status !== 0;
 }
 
@@ -47,17 +46,6 @@ export const REDIS_SKIP: string | false = (() => {
 
 const servers = new Set<RedisServer>();
 const workers = new Set<WorkerProcess>();
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Output collected from a child, with waits for a line. */
 class Output {
@@ -121,19 +109,9 @@ export class RedisServer {
   }
 
   async #spawn(): Promise<void> {
-    const args = [
-      "--port",
-      String(this.port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      this.dir,
-    ];
-    const child = spawn(BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(REDIS_BINARY, redisServerArgs(this.port, this.dir), {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.#child = child;
     const output = new Output();
     let exited = false;
