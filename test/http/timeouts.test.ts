@@ -3,12 +3,17 @@
  * around a request; a cancelled task, an aborted signal, and 10,000 cancelled requests leaving
  * no socket, listener or loop hold behind.
  *
- * aiohttp tests not mirrored: test_connection_timeout_error and sockConnect (a connect that
- * hangs cannot be made on loopback: the kernel answers at once; undici's connect timeout is
- * passed through as is), test_read_timeout_on_write (request bodies here are sent whole).
+ * A connect that hangs on loopback: a listening socket whose accept queue is full (a Python
+ * process listening with a backlog of 0 that never accepts, its one slot taken): the kernel
+ * drops the next SYNs, as a host that does not answer would.
+ *
+ * aiohttp tests not mirrored: test_read_timeout_on_write (request bodies here are sent whole).
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { getEventListeners } from "node:events";
+import { connect, type Socket } from "node:net";
+import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import * as asyncio from "asyncio-ts";
 import {
@@ -47,6 +52,37 @@ function stallingServer() {
     response.writeHead(200, { "Content-Type": "text/plain" });
     response.write("first piece\n");
   });
+}
+
+/** A port on 127.0.0.1 where a connect hangs: the listener's accept queue is full. */
+async function hangingPort(): Promise<{ port: number } & AsyncDisposable> {
+  const listener = spawn(
+    "python3",
+    [
+      "-c",
+      "import socket, sys\n" +
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)\n" +
+        "print(s.getsockname()[1], flush=True); sys.stdin.read()",
+    ],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const exited = new Promise((resolve) => listener.once("exit", resolve));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: listener.stdout }).once("line", resolve);
+    listener.once("exit", (code) => reject(new Error(`the listener exited with ${code}`)));
+  });
+  const port = Number(line);
+  // The one connection the queue holds, never accepted.
+  const filler: Socket = connect(port, "127.0.0.1");
+  await new Promise((resolve) => filler.once("connect", resolve));
+  return {
+    port,
+    async [Symbol.asyncDispose]() {
+      filler.destroy();
+      listener.stdin.end();
+      await exited;
+    },
+  };
 }
 
 describe("ClientTimeout", () => {
@@ -132,6 +168,23 @@ describe("ClientTimeout", () => {
       const error = await rejection(response.text());
       assert.ok(error instanceof SocketTimeoutError, String(error));
       assert.equal((error.cause as { code?: string }).code, "UND_ERR_BODY_TIMEOUT");
+    }),
+  );
+
+  // mirrors aiohttp tests/test_client_functional.py test_connection_timeout_error
+  test(
+    "sockConnect: a connect that hangs raises ConnectionTimeoutError, a TimeoutError and a ClientError",
+    T,
+    asyncioTest(async () => {
+      await using hanging = await asyncio.wrap(hangingPort());
+      await using session = new ClientSession({ timeout: { sockConnect: 0.3 }, retry: false });
+      const started = performance.now();
+      const error = await rejection(session.get(`http://127.0.0.1:${hanging.port}/`));
+      const elapsed = performance.now() - started;
+      assert.ok(error instanceof ConnectionTimeoutError, String(error));
+      assert.ok(error instanceof asyncio.TimeoutError);
+      assert.ok(error instanceof ClientError);
+      assert.ok(elapsed >= 250 && elapsed < 5000, `gave up after ${elapsed} ms`);
     }),
   );
 
