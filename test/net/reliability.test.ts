@@ -276,11 +276,11 @@ function handleCounts(): { tcp: number; servers: number; fds: number } {
   };
 }
 
+// About 5 s on an idle 2-core machine; its speed is measured in bench/, not here.
 test("10,000 connections opened and closed in batches leave no handle behind", {
-  timeout: 60_000,
+  timeout: 180_000,
 }, async () => {
   const before = handleCounts();
-  const started = Date.now();
   let served = 0;
   await asyncio.run(async () => {
     const loop = asyncio.getRunningLoop();
@@ -314,13 +314,9 @@ test("10,000 connections opened and closed in batches leave no handle behind", {
     // Only the server's own hold remains.
     assert.equal(loop.statistics().inFlight.length, 1);
   });
-  const elapsed = Date.now() - started;
   // Node closes a handle a turn after its 'close': let it.
   await new Promise((resolve) => setImmediate(resolve));
   const after = handleCounts();
-  // About 5 s on an idle 2-core machine (twice as long as bare Node sockets), up to three
-  // times that when the machine is busy: a loose bound against a slowdown, not a benchmark.
-  assert.ok(elapsed < 40_000, `took ${elapsed} ms`);
   assert.equal(after.tcp, before.tcp);
   assert.equal(after.servers, before.servers);
   assert.ok(after.fds <= before.fds + 2, `fds ${before.fds} -> ${after.fds}`);
