@@ -44,6 +44,13 @@ export function requireOptions(value: unknown, what: string): void {
   }
 }
 
+/** True for an object made by `{ ... }` (or with a null prototype), not a class instance. */
+export function isPlainObject(value: unknown): value is object {
+  if (value === null || typeof value !== "object") return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** True when `value` has a callable `then`. */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -24,7 +24,12 @@ import {
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop, scopeStorage } from "../core/scope.js";
 import type { CoroutineFunction, Task } from "../core/task.js";
-import { describeValue, isPromiseLike, requireCancelMessage } from "../core/validate.js";
+import {
+  describeValue,
+  isPlainObject,
+  isPromiseLike,
+  requireCancelMessage,
+} from "../core/validate.js";
 import { isAwaitableLike, notAwaitableError, watchChild } from "./internal.js";
 
 /** Options of `gather`, given last: `gather(a, b, options)` or `gather([a, b], options)`. */
@@ -192,7 +197,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       returnExceptions = readArrayFormOptions(args);
     } else {
       const last = args[args.length - 1];
-      if (isPlainObject(last)) {
+      if (isOptionsObject(last)) {
         awaitables = args.slice(0, -1);
         returnExceptions = readOptions(last);
       }
@@ -264,10 +269,8 @@ function readArrayFormOptions(args: readonly unknown[]): boolean {
  * A plain object (`{ ... }`, no `then`): the options of `gather(a, b, options)`. A Future, a
  * promise or any other thenable stays an awaitable.
  */
-function isPlainObject(value: unknown): value is object {
-  if (value === null || typeof value !== "object" || isPromiseLike(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+function isOptionsObject(value: unknown): value is object {
+  return isPlainObject(value) && !isPromiseLike(value);
 }
 
 /** Checks an options object (unknown keys are refused, as Python refuses unknown keywords). */

@@ -1,5 +1,6 @@
 /** Checking the parameters of a statement before they travel to the connection's thread. */
 
+import { isPlainObject } from "../core/validate.js";
 import { ProgrammingError } from "./errors.js";
 import type { WireParams } from "./protocol.js";
 
@@ -30,11 +31,6 @@ export function checkParams(params: unknown): WireParams {
     return params as Record<string, unknown>;
   }
   throw new ProgrammingError("parameters are of unsupported type");
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function isBindable(value: unknown): boolean {
