@@ -52,7 +52,7 @@ const MAX_SEND_AHEAD = 32;
 export interface ExecutorStatistics {
   /** The most workers the pool runs at once. */
   readonly maxWorkers: number;
-  /** Workers alive now (starting, busy or idle). */
+  /** Workers serving the pool now (starting, busy or idle); one being terminated no longer counts. */
   readonly workers: number;
   /** Workers with at least one job. */
   readonly busyWorkers: number;
@@ -224,13 +224,17 @@ class PoolCore {
   statistics(): ExecutorStatistics {
     let busyWorkers = 0;
     let inWorkers = 0;
+    let workers = 0;
     for (const worker of this.#workers) {
+      // A terminated worker's exit comes moments later; its job is already cancelled or lost.
+      if (worker.terminated) continue;
+      workers++;
       if (worker.outstanding.size > 0) busyWorkers++;
       inWorkers += worker.outstanding.size;
     }
     return {
       maxWorkers: this.setup.maxWorkers,
-      workers: this.#workers.size,
+      workers,
       busyWorkers,
       queued: this.#live,
       inWorkers,
