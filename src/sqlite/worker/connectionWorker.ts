@@ -260,13 +260,15 @@ function execute(cursor: number, sql: string, params: WireParams, batch: number)
     refreshState();
     return { columns: null, rows: [], more: false, rowcount: dml ? info.changes : -1, lastrowid };
   }
-  const columns = columnNames(sql, statement);
+  // The columns are read once the statement ran: SQLite prepares it again when the schema
+  // changed since, and only then are its columns those of the new schema.
   if (dml || !statement.readonly) {
     suspendCursors();
     if (dml) beginImplicitly();
     else columnsCache = new WeakMap();
     const rows = bound(sql, params, () => statement.raw(true).all(...args) as unknown[][]);
     refreshState();
+    const columns = columnNames(sql, statement);
     return { columns, rows, more: false, rowcount: dml ? rows.length : -1, lastrowid };
   }
   const iterator = bound(
@@ -278,7 +280,7 @@ function execute(cursor: number, sql: string, params: WireParams, batch: number)
   const rows = take(state, batch < 0 ? Number.POSITIVE_INFINITY : batch);
   const more = state.iterator !== null;
   if (more) cursors.set(cursor, state);
-  return { columns, rows, more, rowcount: -1, lastrowid };
+  return { columns: columnNames(sql, statement), rows, more, rowcount: -1, lastrowid };
 }
 
 /**
