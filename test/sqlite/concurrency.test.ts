@@ -189,6 +189,25 @@ test(
   }),
 );
 
+test(
+  "description of a select * follows a column added by another connection",
+  asyncioTest(async () => {
+    const path = scratch.file("schema.db");
+    await using db = await sqlite.connect(path);
+    await using other = await sqlite.connect(path);
+    await db.execute("create table t(a)");
+    await db.execute("insert into t(a) values (1)");
+    await db.commit();
+    const names = (cursor: sqlite.Cursor) => cursor.description?.map(([name]) => name);
+    assert.deepEqual(names(await db.execute("select * from t")), ["a"]);
+    await other.execute("alter table t add column b default 2");
+    await other.commit();
+    const cursor = await db.execute("select * from t");
+    assert.deepEqual(names(cursor), ["a", "b"]);
+    assert.deepEqual(await cursor.fetchall(), [[1, 2]]);
+  }),
+);
+
 test("a connection left open neither keeps Node alive nor keeps its transaction", async () => {
   const path = scratch.file("forgotten.db");
   const script = fileURLToPath(new URL("./fixtures/forgotten.js", import.meta.url));

@@ -181,6 +181,22 @@ test(
   }),
 );
 
+test(
+  "description follows a table recreated by the same connection",
+  asyncioTest(async () => {
+    await using db = await sqlite.connect(":memory:");
+    await db.execute("create table t(Name text, b)");
+    const select = "select name from t";
+    assert.deepEqual((await db.execute(select)).description?.[0]?.[0], "Name");
+    // The statement is cached on the connection's thread; the new schema renames its column.
+    await db.execute("drop table t");
+    await db.execute("create table t(NAME text, b)");
+    assert.deepEqual((await db.execute(select)).description?.[0]?.[0], "NAME");
+    await db.executescript("drop table t; create table t(nAmE text);");
+    assert.deepEqual((await db.execute(select)).description?.[0]?.[0], "nAmE");
+  }),
+);
+
 // mirrors test_dbapi.CursorTests.test_fetchone, test_fetchone_no_statement, test_fetchmany,
 // test_fetchmany_kw_arg, test_array_size, test_fetchall, test_close, test_cursor_wrong_class
 test(

@@ -255,16 +255,20 @@ function execute(cursor: number, sql: string, params: WireParams, batch: number)
   if (!statement.reader) {
     suspendCursors();
     if (dml) beginImplicitly();
+    else columnsCache = new WeakMap();
     const info = bound(sql, params, () => statement.run(...args));
     refreshState();
     return { columns: null, rows: [], more: false, rowcount: dml ? info.changes : -1, lastrowid };
   }
-  const columns = statement.columns().map((column) => column.name);
+  // The columns are read once the statement ran: SQLite prepares it again when the schema
+  // changed since, and only then are its columns those of the new schema.
   if (dml || !statement.readonly) {
     suspendCursors();
     if (dml) beginImplicitly();
+    else columnsCache = new WeakMap();
     const rows = bound(sql, params, () => statement.raw(true).all(...args) as unknown[][]);
     refreshState();
+    const columns = columnNames(sql, statement);
     return { columns, rows, more: false, rowcount: dml ? rows.length : -1, lastrowid };
   }
   const iterator = bound(
@@ -276,7 +280,24 @@ function execute(cursor: number, sql: string, params: WireParams, batch: number)
   const rows = take(state, batch < 0 ? Number.POSITIVE_INFINITY : batch);
   const more = state.iterator !== null;
   if (more) cursors.set(cursor, state);
-  return { columns, rows, more, rowcount: -1, lastrowid };
+  return { columns: columnNames(sql, statement), rows, more, rowcount: -1, lastrowid };
+}
+
+/**
+ * The names of the columns of the statements that ran, kept because better-sqlite3's
+ * `columns()` reads every column's metadata (table, declared type), which cost more than a
+ * point select itself (bench/sqlite.bench.ts, point selects). Dropped whenever this connection
+ * runs a statement that may change the schema; never kept for a statement with a `*`, whose
+ * columns follow the tables when SQLite prepares it again after a change made elsewhere.
+ */
+let columnsCache = new WeakMap<Statement, string[]>();
+
+function columnNames(sql: string, statement: Statement): string[] {
+  const cached = columnsCache.get(statement);
+  if (cached !== undefined) return cached;
+  const columns = statement.columns().map((column) => column.name);
+  if (!sql.includes("*")) columnsCache.set(statement, columns);
+  return columns;
 }
 
 function fetch(cursor: number, n: number): FetchResult {
@@ -398,6 +419,7 @@ function executemany(
 
 function executescript(sql: string): void {
   suspendCursors();
+  columnsCache = new WeakMap();
   if (db.inTransaction) db.exec("COMMIT");
   db.exec(sql);
   refreshState();
