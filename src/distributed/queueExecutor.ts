@@ -30,7 +30,7 @@ import type { Executor, ExecutorShutdownOptions, MapOptions } from "../executors
 import { mapJobs, shutdownOptions } from "../executors/executorArguments.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { encodeJob } from "../executors/jobs.js";
-import { decodeFailure, decodeResult, encodeArgs, type JobData } from "./codec.js";
+import { decodeFailure, decodeResult, type JobData, jobData } from "./codec.js";
 import {
   bullmqConnection,
   cancelChannel,
@@ -77,6 +77,9 @@ export interface QueueExecutorOptions {
 /** The length BullMQ trims the queue's event stream to (its default: 10,000). */
 const EVENTS_MAX_LEN = 100_000;
 
+/** Jobs added per `addBulk` at most (one pipelined round trip). */
+const ADD_BATCH = 1000;
+
 /** Jobs read per poll at most (one pipelined round trip). */
 const POLL_BATCH = 500;
 
@@ -113,9 +116,20 @@ class QueueJobFuture extends Future<unknown> {
 }
 Object.defineProperty(QueueJobFuture, "name", { value: "Future" });
 
+/** A job's add, waiting for the others of its turn of the loop. */
+interface QueuedAdd {
+  readonly job: PendingJob;
+  readonly name: string;
+  readonly data: JobData;
+  readonly opts: Record<string, unknown>;
+}
+
 /** What is used of BullMQ's Queue. */
 interface BullQueue {
   add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
+  addBulk(
+    jobs: readonly { name: string; data: unknown; opts: Record<string, unknown> }[],
+  ): Promise<unknown>;
   remove(jobId: string): Promise<number>;
   waitUntilReady(): Promise<unknown>;
   close(): Promise<void>;
@@ -157,6 +171,8 @@ class QueueCore {
   readonly #background = new Set<Promise<unknown>>();
   /** Adds on their way to Redis, and what resolves when none is left. */
   #adding = 0;
+  /** The adds of this turn of the loop, not sent yet. */
+  #batch: QueuedAdd[] | null = null;
   #onAddsDone: (() => void) | null = null;
   readonly #loops = new WeakSet<EventLoop>();
 
@@ -242,11 +258,7 @@ class QueueCore {
     }
     const encoded = encodeJob(job, "submit() job");
     const definition = encoded.definition as { module: string; export: string };
-    const data: JobData = {
-      m: definition.module,
-      e: definition.export,
-      a: encodeArgs(args, "submit()"),
-    };
+    const data = jobData(definition.module, definition.export, args, "submit()");
     if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
     if (!this.#loops.has(loop)) {
       this.#loops.add(loop);
@@ -258,29 +270,80 @@ class QueueCore {
     const pending = new PendingJob(id, encoded.name, future, hold);
     future.job = pending;
     this.#pending.set(id, pending);
-    const add = (queue: BullQueue): Promise<unknown> =>
-      queue.add(definition.export, data, { ...this.bullJobOptions, jobId: id });
-    // Once connected, the add goes out at once (one promise less per job).
+    this.#queueAdd(pending, definition.export, data);
+    return future;
+  }
+
+  /**
+   * Queues the add of `job`: the adds of one turn of the loop go to Redis together, in one
+   * `addBulk` (one pipelined round trip per ADD_BATCH jobs, no promise per job).
+   */
+  #queueAdd(job: PendingJob, name: string, data: JobData): void {
+    let batch = this.#batch;
+    if (batch === null || batch.length === ADD_BATCH) {
+      batch = [];
+      this.#batch = batch;
+      // Counted, not tracked one by one: closing waits until no add is on its way.
+      this.#adding++;
+      queueMicrotask(() => this.#flush(batch as QueuedAdd[]));
+    }
+    batch.push({ job, name, data, opts: { ...this.bullJobOptions, jobId: job.id } });
+  }
+
+  #flush(queued: QueuedAdd[]): void {
+    if (this.#batch === queued) this.#batch = null;
+    // A job cancelled before it went out (by its Future or by shutdown) is never added.
+    const batch = queued.filter((add) => !add.job.cancelled);
+    if (batch.length === 0) {
+      this.#addDone();
+      return;
+    }
+    const ready = this.#ready;
     const adding =
-      this.#ready !== null
-        ? add(this.#ready.queue)
-        : this.#connect().then(({ queue }) => add(queue));
-    // Counted, not tracked one by one (a Set entry and a promise per job cost a batch of
-    // thousands): closing waits until no add is on its way.
-    this.#adding++;
+      ready !== null
+        ? this.#addBatch(ready.queue, batch)
+        : this.#connect().then(({ queue }) => this.#addBatch(queue, batch));
     adding.then(
-      () => {
-        pending.added = true;
-        this.#addDone();
-        if (pending.cancelled) this.#stop(pending);
-        else this.#schedulePoll();
-      },
+      () => this.#addDone(),
       (error: unknown) => {
+        // No connection: no job of the batch went out.
+        for (const { job } of batch) this.#settle(job, false, error);
         this.#addDone();
-        this.#settle(pending, false, error);
       },
     );
-    return future;
+  }
+
+  /**
+   * Adds `batch` with `addBulk`; if that fails, adds each job alone (a job already added is not
+   * added twice: its id is taken) so that each job settles with its own outcome.
+   */
+  async #addBatch(queue: BullQueue, batch: QueuedAdd[]): Promise<void> {
+    let bulk = batch.length > 1;
+    if (bulk) {
+      try {
+        await queue.addBulk(batch);
+      } catch {
+        bulk = false;
+      }
+    }
+    if (bulk) {
+      for (const { job } of batch) this.#added(job);
+    } else {
+      const outcomes = await Promise.allSettled(
+        batch.map(({ name, data, opts }) => queue.add(name, data, opts)),
+      );
+      outcomes.forEach((outcome, i) => {
+        const { job } = batch[i] as QueuedAdd;
+        if (outcome.status === "fulfilled") this.#added(job);
+        else this.#settle(job, false, outcome.reason);
+      });
+    }
+    this.#schedulePoll();
+  }
+
+  #added(job: PendingJob): void {
+    job.added = true;
+    if (job.cancelled) this.#stop(job);
   }
 
   /** The Future of `job` was cancelled. */
