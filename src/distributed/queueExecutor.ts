@@ -5,9 +5,11 @@
  * How a result comes back: each job has an id chosen here (a UUID), registered before the job is
  * added, so no event can come before its waiter. QueueEvents (one XREAD stream, read from the
  * last event that existed when the executor started) settles the job's Future at once; a poll
- * every `pollInterval` seconds, and at once after a reconnection, reads the jobs not settled
- * (batched, one round trip) so a missed event or a job removed behind our back never leaves a
- * task waiting (bullmq#2341, #2874).
+ * reads the jobs not heard of for a while (batched, one round trip): each job `pollInterval`
+ * seconds after its add, then after twice as long each time, up to MAX_BACKOFF times
+ * `pollInterval`, and every job at once after a reconnection, so a missed event or a job
+ * removed behind our back never leaves a task waiting (bullmq#2341, #2874), while thousands of
+ * jobs waiting their turn do not cost a read each every second.
  *
  * Cancellation: the Future is cancelled at once; then the job is removed if it is still waiting
  * or delayed, or else (a worker holds it) its id is published on the queue's cancellation
@@ -68,8 +70,9 @@ export interface QueueExecutorOptions {
   /** BullMQ's key prefix; default "bull". The workers must use the same. */
   prefix?: string;
   /**
-   * Seconds between two checks of the jobs not settled yet, the fallback for a missed event or a
-   * job removed from Redis; default 1.
+   * Seconds after which a job not settled yet is first checked in Redis, the fallback for a
+   * missed event or a job removed from Redis; each later check of the same job comes twice as
+   * long after the previous one, up to 8 times this. Default 1.
    */
   pollInterval?: number;
 }
@@ -83,8 +86,15 @@ const ADD_BATCH = 1000;
 /** Jobs read per poll at most (one pipelined round trip). */
 const POLL_BATCH = 500;
 
+/** A job is checked again at most this many `pollInterval`s after its previous check. */
+const MAX_BACKOFF = 8;
+
 class PendingJob {
   added = false;
+  /** When the poll checks the job next (`performance.now()` milliseconds), once added. */
+  checkAt = 0;
+  /** Milliseconds from the job's last check to its next. */
+  checkEvery = 0;
   cancelled = false;
   /** Being removed (or removed) by `shutdown({ cancelFutures })`: its removal is no error. */
   removing = false;
@@ -165,7 +175,6 @@ class QueueCore {
   #onIdle: (() => void) | null = null;
   #pollTimer: NodeJS.Timeout | null = null;
   #polling = false;
-  #pollCursor: string | null = null;
   #completed = 0;
   /** Adds and cancellations on their way to Redis: closing waits for them. */
   readonly #background = new Set<Promise<unknown>>();
@@ -343,6 +352,8 @@ class QueueCore {
 
   #added(job: PendingJob): void {
     job.added = true;
+    job.checkEvery = this.pollMs;
+    job.checkAt = performance.now() + this.pollMs;
     if (job.cancelled) this.#stop(job);
   }
 
@@ -441,7 +452,13 @@ class QueueCore {
     let connectedBefore = false;
     redis.on("ready", () => {
       // After a reconnection an event may have been missed: look at every job now.
-      if (connectedBefore) this.#pollSoon(0);
+      if (connectedBefore) {
+        for (const job of this.#pending.values()) {
+          job.checkAt = 0;
+          job.checkEvery = this.pollMs;
+        }
+        this.#pollSoon(0);
+      }
       connectedBefore = true;
     });
     const streamKey = `${this.prefix}:${this.queueName}:events`;
@@ -537,7 +554,6 @@ class QueueCore {
   #forget(job: PendingJob): void {
     if (this.#pending.get(job.id) !== job) return;
     this.#pending.delete(job.id);
-    if (this.#pollCursor === job.id) this.#pollCursor = null;
     if (this.#pending.size === 0) {
       this.#stopPolling();
       const idle = this.#onIdle;
@@ -586,23 +602,23 @@ class QueueCore {
     this.#pollTimer = null;
   }
 
-  /** Reads up to POLL_BATCH pending jobs (round robin over all of them) and settles the finished. */
+  /** Reads up to POLL_BATCH pending jobs due for a check and settles the finished. */
   async #poll(): Promise<void> {
     const open = this.#open;
     if (open === null || this.#pending.size === 0 || this.#polling) return;
     this.#polling = true;
+    let full = false;
     try {
       const batch: PendingJob[] = [];
-      let started = this.#pollCursor === null;
+      const now = performance.now();
       for (const job of this.#pending.values()) {
-        if (!started) {
-          started = job.id === this.#pollCursor;
-          continue;
-        }
-        if (job.added) batch.push(job);
+        if (!job.added || job.checkAt > now) continue;
+        batch.push(job);
+        job.checkEvery = Math.min(job.checkEvery * 2, this.pollMs * MAX_BACKOFF);
+        job.checkAt = now + job.checkEvery;
         if (batch.length === POLL_BATCH) break;
       }
-      this.#pollCursor = batch.length === POLL_BATCH ? (batch.at(-1) as PendingJob).id : null;
+      full = batch.length === POLL_BATCH;
       if (batch.length === 0) return;
       const pipeline = open.redis.pipeline();
       for (const job of batch) {
@@ -637,7 +653,7 @@ class QueueCore {
       // Redis unreachable: the next poll (or the reconnection) tries again.
     } finally {
       this.#polling = false;
-      if (this.#pending.size > 0) this.#pollSoon(this.#pollCursor === null ? this.pollMs : 0);
+      if (this.#pending.size > 0) this.#pollSoon(full ? 0 : this.pollMs);
     }
   }
 
