@@ -5,9 +5,11 @@
  * How a result comes back: each job has an id chosen here (a UUID), registered before the job is
  * added, so no event can come before its waiter. QueueEvents (one XREAD stream, read from the
  * last event that existed when the executor started) settles the job's Future at once; a poll
- * every `pollInterval` seconds, and at once after a reconnection, reads the jobs not settled
- * (batched, one round trip) so a missed event or a job removed behind our back never leaves a
- * task waiting (bullmq#2341, #2874).
+ * reads the jobs not heard of for a while (batched, one round trip): each job `pollInterval`
+ * seconds after its add, then after twice as long each time, up to MAX_BACKOFF times
+ * `pollInterval`, and every job at once after a reconnection, so a missed event or a job
+ * removed behind our back never leaves a task waiting (bullmq#2341, #2874), while thousands of
+ * jobs waiting their turn do not cost a read each every second.
  *
  * Cancellation: the Future is cancelled at once; then the job is removed if it is still waiting
  * or delayed, or else (a worker holds it) its id is published on the queue's cancellation
@@ -30,7 +32,7 @@ import type { Executor, ExecutorShutdownOptions, MapOptions } from "../executors
 import { mapJobs, shutdownOptions } from "../executors/executorArguments.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { encodeJob } from "../executors/jobs.js";
-import { decodeFailure, decodeResult, encodeArgs, type JobData } from "./codec.js";
+import { decodeFailure, decodeResult, type JobData, jobData } from "./codec.js";
 import {
   bullmqConnection,
   cancelChannel,
@@ -68,8 +70,9 @@ export interface QueueExecutorOptions {
   /** BullMQ's key prefix; default "bull". The workers must use the same. */
   prefix?: string;
   /**
-   * Seconds between two checks of the jobs not settled yet, the fallback for a missed event or a
-   * job removed from Redis; default 1.
+   * Seconds after which a job not settled yet is first checked in Redis, the fallback for a
+   * missed event or a job removed from Redis; each later check of the same job comes twice as
+   * long after the previous one, up to 8 times this. Default 1.
    */
   pollInterval?: number;
 }
@@ -77,11 +80,21 @@ export interface QueueExecutorOptions {
 /** The length BullMQ trims the queue's event stream to (its default: 10,000). */
 const EVENTS_MAX_LEN = 100_000;
 
+/** Jobs added per `addBulk` at most (one pipelined round trip). */
+const ADD_BATCH = 1000;
+
 /** Jobs read per poll at most (one pipelined round trip). */
 const POLL_BATCH = 500;
 
+/** A job is checked again at most this many `pollInterval`s after its previous check. */
+const MAX_BACKOFF = 8;
+
 class PendingJob {
   added = false;
+  /** When the poll checks the job next (`performance.now()` milliseconds), once added. */
+  checkAt = 0;
+  /** Milliseconds from the job's last check to its next. */
+  checkEvery = 0;
   cancelled = false;
   /** Being removed (or removed) by `shutdown({ cancelFutures })`: its removal is no error. */
   removing = false;
@@ -113,9 +126,20 @@ class QueueJobFuture extends Future<unknown> {
 }
 Object.defineProperty(QueueJobFuture, "name", { value: "Future" });
 
+/** A job's add, waiting for the others of its turn of the loop. */
+interface QueuedAdd {
+  readonly job: PendingJob;
+  readonly name: string;
+  readonly data: JobData;
+  readonly opts: Record<string, unknown>;
+}
+
 /** What is used of BullMQ's Queue. */
 interface BullQueue {
   add(name: string, data: unknown, options: Record<string, unknown>): Promise<unknown>;
+  addBulk(
+    jobs: readonly { name: string; data: unknown; opts: Record<string, unknown> }[],
+  ): Promise<unknown>;
   remove(jobId: string): Promise<number>;
   waitUntilReady(): Promise<unknown>;
   close(): Promise<void>;
@@ -151,12 +175,13 @@ class QueueCore {
   #onIdle: (() => void) | null = null;
   #pollTimer: NodeJS.Timeout | null = null;
   #polling = false;
-  #pollCursor: string | null = null;
   #completed = 0;
   /** Adds and cancellations on their way to Redis: closing waits for them. */
   readonly #background = new Set<Promise<unknown>>();
   /** Adds on their way to Redis, and what resolves when none is left. */
   #adding = 0;
+  /** The adds of this turn of the loop, not sent yet. */
+  #batch: QueuedAdd[] | null = null;
   #onAddsDone: (() => void) | null = null;
   readonly #loops = new WeakSet<EventLoop>();
 
@@ -242,11 +267,7 @@ class QueueCore {
     }
     const encoded = encodeJob(job, "submit() job");
     const definition = encoded.definition as { module: string; export: string };
-    const data: JobData = {
-      m: definition.module,
-      e: definition.export,
-      a: encodeArgs(args, "submit()"),
-    };
+    const data = jobData(definition.module, definition.export, args, "submit()");
     if (loop.isClosed()) throw new RuntimeError("Event loop is closed");
     if (!this.#loops.has(loop)) {
       this.#loops.add(loop);
@@ -258,29 +279,82 @@ class QueueCore {
     const pending = new PendingJob(id, encoded.name, future, hold);
     future.job = pending;
     this.#pending.set(id, pending);
-    const add = (queue: BullQueue): Promise<unknown> =>
-      queue.add(definition.export, data, { ...this.bullJobOptions, jobId: id });
-    // Once connected, the add goes out at once (one promise less per job).
+    this.#queueAdd(pending, definition.export, data);
+    return future;
+  }
+
+  /**
+   * Queues the add of `job`: the adds of one turn of the loop go to Redis together, in one
+   * `addBulk` (one pipelined round trip per ADD_BATCH jobs, no promise per job).
+   */
+  #queueAdd(job: PendingJob, name: string, data: JobData): void {
+    let batch = this.#batch;
+    if (batch === null || batch.length === ADD_BATCH) {
+      batch = [];
+      this.#batch = batch;
+      // Counted, not tracked one by one: closing waits until no add is on its way.
+      this.#adding++;
+      queueMicrotask(() => this.#flush(batch as QueuedAdd[]));
+    }
+    batch.push({ job, name, data, opts: { ...this.bullJobOptions, jobId: job.id } });
+  }
+
+  #flush(queued: QueuedAdd[]): void {
+    if (this.#batch === queued) this.#batch = null;
+    // A job cancelled before it went out (by its Future or by shutdown) is never added.
+    const batch = queued.filter((add) => !add.job.cancelled);
+    if (batch.length === 0) {
+      this.#addDone();
+      return;
+    }
+    const ready = this.#ready;
     const adding =
-      this.#ready !== null
-        ? add(this.#ready.queue)
-        : this.#connect().then(({ queue }) => add(queue));
-    // Counted, not tracked one by one (a Set entry and a promise per job cost a batch of
-    // thousands): closing waits until no add is on its way.
-    this.#adding++;
+      ready !== null
+        ? this.#addBatch(ready.queue, batch)
+        : this.#connect().then(({ queue }) => this.#addBatch(queue, batch));
     adding.then(
-      () => {
-        pending.added = true;
-        this.#addDone();
-        if (pending.cancelled) this.#stop(pending);
-        else this.#schedulePoll();
-      },
+      () => this.#addDone(),
       (error: unknown) => {
+        // No connection: no job of the batch went out.
+        for (const { job } of batch) this.#settle(job, false, error);
         this.#addDone();
-        this.#settle(pending, false, error);
       },
     );
-    return future;
+  }
+
+  /**
+   * Adds `batch` with `addBulk`; if that fails, adds each job alone (a job already added is not
+   * added twice: its id is taken) so that each job settles with its own outcome.
+   */
+  async #addBatch(queue: BullQueue, batch: QueuedAdd[]): Promise<void> {
+    let bulk = batch.length > 1;
+    if (bulk) {
+      try {
+        await queue.addBulk(batch);
+      } catch {
+        bulk = false;
+      }
+    }
+    if (bulk) {
+      for (const { job } of batch) this.#added(job);
+    } else {
+      const outcomes = await Promise.allSettled(
+        batch.map(({ name, data, opts }) => queue.add(name, data, opts)),
+      );
+      outcomes.forEach((outcome, i) => {
+        const { job } = batch[i] as QueuedAdd;
+        if (outcome.status === "fulfilled") this.#added(job);
+        else this.#settle(job, false, outcome.reason);
+      });
+    }
+    this.#schedulePoll();
+  }
+
+  #added(job: PendingJob): void {
+    job.added = true;
+    job.checkEvery = this.pollMs;
+    job.checkAt = performance.now() + this.pollMs;
+    if (job.cancelled) this.#stop(job);
   }
 
   /** The Future of `job` was cancelled. */
@@ -378,7 +452,13 @@ class QueueCore {
     let connectedBefore = false;
     redis.on("ready", () => {
       // After a reconnection an event may have been missed: look at every job now.
-      if (connectedBefore) this.#pollSoon(0);
+      if (connectedBefore) {
+        for (const job of this.#pending.values()) {
+          job.checkAt = 0;
+          job.checkEvery = this.pollMs;
+        }
+        this.#pollSoon(0);
+      }
       connectedBefore = true;
     });
     const streamKey = `${this.prefix}:${this.queueName}:events`;
@@ -474,7 +554,6 @@ class QueueCore {
   #forget(job: PendingJob): void {
     if (this.#pending.get(job.id) !== job) return;
     this.#pending.delete(job.id);
-    if (this.#pollCursor === job.id) this.#pollCursor = null;
     if (this.#pending.size === 0) {
       this.#stopPolling();
       const idle = this.#onIdle;
@@ -523,23 +602,23 @@ class QueueCore {
     this.#pollTimer = null;
   }
 
-  /** Reads up to POLL_BATCH pending jobs (round robin over all of them) and settles the finished. */
+  /** Reads up to POLL_BATCH pending jobs due for a check and settles the finished. */
   async #poll(): Promise<void> {
     const open = this.#open;
     if (open === null || this.#pending.size === 0 || this.#polling) return;
     this.#polling = true;
+    let full = false;
     try {
       const batch: PendingJob[] = [];
-      let started = this.#pollCursor === null;
+      const now = performance.now();
       for (const job of this.#pending.values()) {
-        if (!started) {
-          started = job.id === this.#pollCursor;
-          continue;
-        }
-        if (job.added) batch.push(job);
+        if (!job.added || job.checkAt > now) continue;
+        batch.push(job);
+        job.checkEvery = Math.min(job.checkEvery * 2, this.pollMs * MAX_BACKOFF);
+        job.checkAt = now + job.checkEvery;
         if (batch.length === POLL_BATCH) break;
       }
-      this.#pollCursor = batch.length === POLL_BATCH ? (batch.at(-1) as PendingJob).id : null;
+      full = batch.length === POLL_BATCH;
       if (batch.length === 0) return;
       const pipeline = open.redis.pipeline();
       for (const job of batch) {
@@ -574,7 +653,7 @@ class QueueCore {
       // Redis unreachable: the next poll (or the reconnection) tries again.
     } finally {
       this.#polling = false;
-      if (this.#pending.size > 0) this.#pollSoon(this.#pollCursor === null ? this.pollMs : 0);
+      if (this.#pending.size > 0) this.#pollSoon(full ? 0 : this.pollMs);
     }
   }
 

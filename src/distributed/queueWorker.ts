@@ -16,13 +16,7 @@ import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { Task } from "../core/task.js";
 import { describeValue, requireOptions } from "../core/validate.js";
-import {
-  cancelledFailure,
-  decodeArgs,
-  encodeFailure,
-  encodeResult,
-  type JobData,
-} from "./codec.js";
+import { cancelledFailure, encodeFailure, encodeResult, type JobData, jobArgs } from "./codec.js";
 import {
   bullmqConnection,
   cancelChannel,
@@ -241,7 +235,7 @@ export class QueueWorker {
   }
 
   /** BullMQ's processor: runs `job` as a task of the loop; a failure is never retried by BullMQ. */
-  #process(job: BullJob, signal: AbortSignal | undefined): Promise<string> {
+  #process(job: BullJob, signal: AbortSignal | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const fail = (reason: string): void => reject(new bullmq.UnrecoverableError(reason));
       const id = job.id as string;
@@ -307,7 +301,7 @@ export class QueueWorker {
           : `${data.m} has no export named ${JSON.stringify(data.e)}`,
       );
     }
-    return await (fn as Callable)(...decodeArgs(data.a));
+    return await (fn as Callable)(...jobArgs(data));
   }
 
   #import(specifier: string): Promise<Record<string, unknown>> {

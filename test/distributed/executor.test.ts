@@ -74,6 +74,59 @@ describe("QueueExecutor", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () =>
     }),
   );
 
+  test(
+    "values JSON would change still come back as they were: -0, NaN, undefined, holes, strings, null, class instances",
+    asyncioTest(async () => {
+      await using pool = executor();
+      class Point {
+        constructor(readonly x: number) {}
+      }
+      const values: unknown[] = [
+        -0,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        undefined,
+        null,
+        "text",
+        "",
+        // biome-ignore lint/suspicious/noSparseArray: a hole is what is checked
+        [1, , 3],
+        [undefined],
+        { a: undefined, b: [null, -0] },
+        { nested: { list: [1, "two", true, { deep: [] }] } },
+        new Point(3),
+        Object.assign(Object.create(null), { bare: 1 }),
+        [1, 2, 3],
+        true,
+        12.5,
+      ];
+      const back = await asyncio.gather(values.map((value) => pool.submit(job("echo"), value)));
+      back.forEach((value, i) => {
+        assert.deepEqual(value, structuredClone(values[i]), `value ${i}`);
+        if (typeof values[i] === "number") assert.ok(Object.is(value, values[i]), `value ${i}`);
+      });
+      assert.equal(1 in (back[7] as unknown[]), false);
+      // A hole or undefined argument reaches the job as it was sent.
+      assert.equal(await pool.submit(job("echo"), undefined), undefined);
+    }),
+  );
+
+  test(
+    "thousands of jobs submitted in one turn each come back with their own result; those cancelled at once end cancelled",
+    asyncioTest(async () => {
+      await using pool = executor();
+      const futures = Array.from({ length: 2500 }, (_, i) => pool.submit<number>(job("add"), i, 1));
+      const cancelled = futures.filter((_, i) => i % 100 === 7);
+      for (const future of cancelled) future.cancel();
+      const outcomes = await asyncio.gather(futures, { returnExceptions: true });
+      outcomes.forEach((outcome, i) => {
+        if (i % 100 === 7) assert.ok(outcome instanceof asyncio.CancelledError, `job ${i}`);
+        else assert.equal(outcome, i + 1, `job ${i}`);
+      });
+      assert.deepEqual(pool.statistics(), { pending: 0, completed: 2500 - cancelled.length });
+    }),
+  );
+
   // mirrors test_concurrent_futures.executor.ExecutorTest.test_map_exception (the error part)
   test(
     "a job's error comes back with its name, message, stack, code and cause",
