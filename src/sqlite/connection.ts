@@ -24,6 +24,7 @@ import { reviveError } from "../executors/remoteError.js";
 import { type LoopResource, trackOnLoop, untrackOnLoop } from "../net/loopResources.js";
 import { Cursor, checkRowFactory, type Row, type RowFactory } from "./cursor.js";
 import { ERROR_CLASSES, OperationalError, ProgrammingError } from "./errors.js";
+import { packedTransfer } from "./packedRows.js";
 import type { Parameters } from "./params.js";
 import type { Call, CallResult, FromThread, OpenRequest, ToThread, WireError } from "./protocol.js";
 
@@ -551,8 +552,16 @@ export class Connection implements AsyncDisposable {
   }
 
   #send(message: ToThread): void {
+    const transfer: ArrayBuffer[] = [];
+    if (message.type === "calls") {
+      for (const call of message.calls) {
+        if (call.op === "executemany" && call.rows !== null) {
+          transfer.push(...packedTransfer(call.rows));
+        }
+      }
+    }
     try {
-      this.#worker.postMessage(message);
+      this.#worker.postMessage(message, transfer);
     } catch (error) {
       // Parameters were checked; a failure here is the thread gone, or a value that cannot
       // be cloned: fail the calls of this message.

@@ -8,6 +8,7 @@ import type { Future } from "../core/future.js";
 import { describeValue, requireInteger } from "../core/validate.js";
 import type { Connection } from "./connection.js";
 import { ProgrammingError } from "./errors.js";
+import { packRows } from "./packedRows.js";
 import { checkParams, type Parameters, type SqlValue } from "./params.js";
 import type { Call, ExecuteResult, FetchResult, WireParams } from "./protocol.js";
 
@@ -43,7 +44,7 @@ let nextCursorId = 1;
 
 /**
  * Rows per part of a long `executemany` (see `Call` in protocol.ts), for speed: the thread
- * inserts a part while the next is cloned (bench/sqlite.bench.ts, executemany).
+ * inserts a part while the next is sent (bench/sqlite.bench.ts, executemany).
  */
 const MANY_PART_ROWS = 8192;
 
@@ -251,14 +252,6 @@ export class Cursor<T = Row> implements AsyncIterable<T>, AsyncDisposable {
       else if (width >= 0 && (!Array.isArray(wire) || wire.length !== width)) width = -1;
       list.push(wire);
     }
-    let flat: unknown[] | null = null;
-    if (width > 0 && list.length > 0) {
-      flat = new Array(list.length * width);
-      let at = 0;
-      for (const params of list as unknown[][]) {
-        for (let i = 0; i < width; i++) flat[at++] = params[i];
-      }
-    }
     this.#release();
     const decode = (value: unknown) => {
       this.#reset();
@@ -266,22 +259,22 @@ export class Cursor<T = Row> implements AsyncIterable<T>, AsyncDisposable {
       return this;
     };
     const many = { op: "executemany" as const, id: 0, sql, group: 0 };
-    if (flat === null) {
+    if (width <= 0 || list.length === 0) {
       return this.#connection._call(
-        { ...many, params: list, flat: null, width: 0, first: true, last: true },
+        { ...many, params: list, rows: null, first: true, last: true },
         decode,
       );
     }
-    const size = MANY_PART_ROWS * width;
+    const rows = list as unknown[][];
     const parts: Call[] = [];
-    for (let at = 0; at < flat.length || at === 0; at += size) {
+    for (let start = 0; start < rows.length; start += MANY_PART_ROWS) {
+      const end = Math.min(start + MANY_PART_ROWS, rows.length);
       parts.push({
         ...many,
         params: null,
-        flat: flat.length <= size ? flat : flat.slice(at, at + size),
-        width,
-        first: at === 0,
-        last: at + size >= flat.length,
+        rows: packRows(rows, start, end, width),
+        first: start === 0,
+        last: end === rows.length,
       });
     }
     return parts.length === 1

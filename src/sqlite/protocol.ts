@@ -6,6 +6,7 @@
  * is dropped, never run.
  */
 import type { SerializedError } from "../executors/remoteError.js";
+import type { PackedRows } from "./packedRows.js";
 
 /** Positional (`?`) or named (`:name`) parameters, as they travel. */
 export type WireParams = unknown[] | Record<string, unknown> | null;
@@ -35,11 +36,10 @@ export type Call =
       readonly op: "executemany";
       readonly id: number;
       readonly sql: string;
-      /** The parameter sets; or, when all are arrays of `width` values, null and `flat`. */
+      /** The parameter sets; or, when all are arrays of one width, null and `rows`. */
       readonly params: WireParams[] | null;
-      /** The values of all the parameter sets one after another (cloned much faster). */
-      readonly flat: unknown[] | null;
-      readonly width: number;
+      /** The parameter sets packed (they travel much faster so). */
+      readonly rows: PackedRows | null;
       /**
        * A long `executemany` travels in parts, each in a message of its own, so the thread
        * inserts the first rows while the next are still being sent: `group` is the id of the

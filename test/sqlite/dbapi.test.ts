@@ -310,6 +310,49 @@ test(
   }),
 );
 
+// mirrors test_dbapi.CursorTests.test_cursor_executemany_with_iterator, with every kind of value
+test(
+  "a long executemany binds every kind of value as execute does, across its parts",
+  asyncioTest(async () => {
+    await using db = await sqlite.connect(":memory:");
+    await db.execute("create table v(k integer, a, b)");
+    const values = [
+      "olá 😀",
+      "",
+      "\u{1F600}\0end",
+      0,
+      -1.25,
+      2 ** 53,
+      Number.NaN,
+      true,
+      false,
+      null,
+      undefined,
+      2n ** 62n,
+      new Uint8Array([0, 255, 7]),
+      Buffer.from("bytes"),
+    ] as const;
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, k) => [k, values[k % values.length], values[(k * 7) % values.length]] as const,
+    );
+    await db.executemany("insert into v values (?, ?, ?)", rows);
+    // The same rows one execute each, around the ends of the parts (8,192 rows each).
+    const sample = rows.filter(([k]) => k % 8192 < 200 || k % 8192 > 7992 || k > 19_800);
+    const expected = await sqlite.connect(":memory:");
+    try {
+      await expected.execute("create table v(k integer, a, b)");
+      for (const row of sample) await expected.execute("insert into v values (?, ?, ?)", row);
+      const query = `select k, a, typeof(a), b, typeof(b) from v where k in (${sample.map(([k]) => k).join()}) order by k`;
+      const got = await db.executeFetchall(query);
+      assert.equal(got.length, sample.length);
+      assert.deepEqual(got, await expected.executeFetchall(query));
+    } finally {
+      await expected.close();
+    }
+  }),
+);
+
 // mirrors test_dbapi.CursorTests.test_cursor_executemany... (a long executemany, sent in parts)
 test(
   "a long executemany: every row, rowcount summed; an error stops it where Python's does",

@@ -10,6 +10,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { importPeer } from "../../core/peerDependency.js";
 import { serializeError } from "../../executors/remoteError.js";
 import { classForCode } from "../errors.js";
+import { forEachPackedRow, type PackedRows } from "../packedRows.js";
 import type {
   Call,
   CallResult,
@@ -373,7 +374,7 @@ function executemanyPart(call: Extract<Call, { op: "executemany" }>): unknown {
   if (call.first) many = { rowcount: 0, error: null };
   if (many.error === null) {
     try {
-      many.rowcount += executemany(call.sql, call.params, call.flat, call.width).rowcount;
+      many.rowcount += executemany(call.sql, call.params, call.rows).rowcount;
     } catch (error) {
       many.error = error;
     }
@@ -386,8 +387,7 @@ function executemanyPart(call: Extract<Call, { op: "executemany" }>): unknown {
 function executemany(
   sql: string,
   paramsList: WireParams[] | null,
-  flat: unknown[] | null,
-  width: number,
+  packed: PackedRows | null,
 ): { rowcount: number } {
   const statement = prepare(sql);
   if (statement === null) return { rowcount: -1 };
@@ -397,16 +397,14 @@ function executemany(
   suspendCursors();
   beginImplicitly();
   let rowcount = 0;
-  if (flat !== null) {
-    const args: unknown[] = new Array(width);
-    rowcount += bound(sql, args, () => {
-      let changes = 0;
-      for (let at = 0; at < flat.length; at += width) {
-        for (let i = 0; i < width; i++) args[i] = bindable(flat[at + i]);
-        changes += statement.run(...args).changes;
-      }
-      return changes;
-    });
+  if (packed !== null) {
+    // The error for a wrong number of values names how many each row supplied.
+    const supplied = new Array<null>(packed.width).fill(null);
+    bound(sql, supplied, () =>
+      forEachPackedRow(packed, bindable, (args) => {
+        rowcount += statement.run(...args).changes;
+      }),
+    );
   } else {
     for (const params of paramsList ?? []) {
       const args = bindArguments(params);
