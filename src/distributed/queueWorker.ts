@@ -3,7 +3,7 @@
  * task of the running asyncio loop (what `asyncio-ts worker` runs, one per process).
  *
  * A job's task is cancelled (and its `AbortSignal`, `asyncio.currentSignal()`, aborts) when the
- * executor publishes its id on the queue's cancellation channel, or when BullMQ cancels it. A
+ * executor publishes its id on the queue's cancellation channel. A
  * job started more times than its `attempts` (its earlier workers were lost) fails with
  * `WorkerLostError` instead of running again. Draining (`close()`) finishes the running jobs and
  * takes no new ones.
@@ -181,7 +181,9 @@ export class QueueWorker {
     await subscriber.subscribe(cancelChannel(this.#prefix, this.#queue));
     const worker = new bullmq.Worker(
       this.#queue,
-      (job: BullJob, _token?: string, signal?: AbortSignal) => this.#process(job, signal),
+      // Two parameters: BullMQ then makes no AbortController per job (its cancelJob() is not
+      // used: cancellations come over the channel above).
+      (job: BullJob) => this.#process(job),
       {
         connection: bullmqConnection(this.#connection),
         prefix: this.#prefix,
@@ -235,7 +237,7 @@ export class QueueWorker {
   }
 
   /** BullMQ's processor: runs `job` as a task of the loop; a failure is never retried by BullMQ. */
-  #process(job: BullJob, signal: AbortSignal | undefined): Promise<unknown> {
+  #process(job: BullJob): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const fail = (reason: string): void => reject(new bullmq.UnrecoverableError(reason));
       const id = job.id as string;
@@ -259,12 +261,7 @@ export class QueueWorker {
       const data = job.data as JobData;
       const task = loop.createTask(() => this.#run(data), { name: `job ${id} ${data.e}` });
       this.#running.set(id, task);
-      const onAbort = (): void => {
-        task.cancel("the job was cancelled by its worker");
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
       task.addDoneCallback(() => {
-        signal?.removeEventListener("abort", onAbort);
         this.#running.delete(id);
         this.#jobsDone++;
         if (task.cancelled()) {
