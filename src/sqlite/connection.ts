@@ -467,18 +467,31 @@ export class Connection implements AsyncDisposable {
   }
 
   /**
-   * @internal Sends the parts of a long `executemany`, each in a message of its own; the
-   * Future is the last part's, and cancelling it drops them all while none is sent.
+   * @internal Sends the `count` parts of a long `executemany`, each in a message of its own and
+   * made by `part(index)` just before it is sent: once the thread is ready, the parts leave at
+   * once (after the calls made before), so the thread runs the first while the next are packed.
+   * The Future is the last part's; cancelling it drops the parts the thread has not started.
    */
-  _callParts<T>(parts: Call[], decode: (value: unknown) => T): Future<T> {
+  _callParts<T>(
+    count: number,
+    part: (index: number) => Call,
+    decode: (value: unknown) => T,
+  ): Future<T> {
     this.#checkOpen();
-    for (const part of parts.slice(0, -1)) {
-      (part as { id: number }).id = this.#nextId++;
-      this.#outbox.push(part);
+    const group = this.#nextId + count - 1;
+    const sendNow = this.#state === "open";
+    if (sendNow) this.#flush();
+    for (let index = 0; index < count - 1; index++) {
+      const call = part(index);
+      (call as { id: number }).id = this.#nextId++;
+      (call as { group: number }).group = group;
+      if (sendNow) this.#send({ type: "calls", calls: [call] });
+      else this.#outbox.push(call);
     }
-    const last = parts[parts.length - 1] as Call;
+    const last = part(count - 1);
+    (last as { group: number }).group = group;
     const future = this.#call(last, decode);
-    for (const part of parts) (part as { group: number }).group = last.id;
+    if (sendNow) this.#flush();
     return future;
   }
 

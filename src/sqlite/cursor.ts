@@ -44,7 +44,7 @@ let nextCursorId = 1;
 
 /**
  * Rows per part of a long `executemany` (see `Call` in protocol.ts), for speed: the thread
- * inserts a part while the next is sent (bench/sqlite.bench.ts, executemany).
+ * inserts a part while the next is packed and sent (bench/sqlite.bench.ts, executemany).
  */
 const MANY_PART_ROWS = 8192;
 
@@ -266,20 +266,21 @@ export class Cursor<T = Row> implements AsyncIterable<T>, AsyncDisposable {
       );
     }
     const rows = list as unknown[][];
-    const parts: Call[] = [];
-    for (let start = 0; start < rows.length; start += MANY_PART_ROWS) {
+    const part = (index: number): Call => {
+      const start = index * MANY_PART_ROWS;
       const end = Math.min(start + MANY_PART_ROWS, rows.length);
-      parts.push({
+      return {
         ...many,
         params: null,
         rows: packRows(rows, start, end, width),
         first: start === 0,
         last: end === rows.length,
-      });
-    }
-    return parts.length === 1
-      ? this.#connection._call(parts[0] as Call, decode)
-      : this.#connection._callParts(parts, decode);
+      };
+    };
+    const count = Math.ceil(rows.length / MANY_PART_ROWS);
+    return count === 1
+      ? this.#connection._call(part(0), decode)
+      : this.#connection._callParts(count, part, decode);
   }
 
   /** @internal `executescript()`. */
