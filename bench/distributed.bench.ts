@@ -8,78 +8,39 @@
  * round trips, not on the CPU) and use the same Redis, started here on a free port with
  * `--save '' --appendonly no`; each run uses a fresh queue.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as asyncio from "asyncio-ts";
 import { REDIS_BINARY, redisServerArgs } from "../examples/shared/redisServer.js";
+import {
+  CONCURRENCY,
+  checkTotal,
+  JOB_MODULE,
+  JOBS,
+  openRawSubmitter,
+  startWorkers,
+  stopWorkers,
+} from "./distributedSetup.js";
 import type { Measurement, Report, Row } from "./harness.js";
 import { measureInChild, median, runVariantIfAsked, timeRuns } from "./harness.js";
 
-const JOBS = 10_000;
-const CONCURRENCY = 16;
 const LATENCY_JOBS = 500;
 const CPU_JOBS = 8;
 const CPU_N = 1_500_000;
 /** Runs of the CPU-bound case: on 2 cores shared with Redis and the submitter, 3 vary by ±10%. */
 const CPU_RUNS = 5;
-const MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const RAW_WORKER = fileURLToPath(new URL("./distributedRawWorker.js", import.meta.url));
-const JOB_MODULE = new URL("./distributedJobs.js", import.meta.url);
-const TOTAL = (JOBS * (JOBS - 1)) / 2 + JOBS;
 const url = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 let queues = 0;
 const freshQueue = () => `bench-${process.pid}-${++queues}`;
-
-function checkTotal(results: readonly number[]): void {
-  let sum = 0;
-  for (const result of results) sum += result;
-  if (results.length !== JOBS || sum !== TOTAL) throw new Error("wrong results");
-}
-
-/** Starts `args` with node and waits for its ready line. */
-async function startProcess(args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      output += chunk;
-      if (ready.test(output)) resolve();
-    });
-  });
-  return child;
-}
-
-async function startWorkers(
-  kind: "asyncio" | "raw",
-  queue: string,
-  count: number,
-  concurrency: number,
-) {
-  const args =
-    kind === "asyncio"
-      ? [MAIN, "worker", "--redis", url, "--queue", queue, "--concurrency", String(concurrency)]
-      : [RAW_WORKER, url, queue, String(concurrency)];
-  return await Promise.all(
-    Array.from({ length: count }, () =>
-      startProcess(args, kind === "asyncio" ? /: ready/ : /ready/),
-    ),
-  );
-}
-
-function stopWorkers(children: ChildProcess[]): void {
-  for (const child of children) child.kill("SIGKILL");
-}
 
 /** QueueExecutor: `runs` batches of JOBS jobs through `workers` asyncio-ts workers. */
 function queueThroughput(workers: number): Promise<Measurement> {
   return asyncio.run(async () => {
     const { QueueExecutor } = await import("asyncio-ts/distributed");
     const queue = freshQueue();
-    const children = await asyncio.wrap(startWorkers("asyncio", queue, workers, CONCURRENCY));
+    const children = await asyncio.wrap(startWorkers("asyncio", url, queue, workers, CONCURRENCY));
     const executor = new QueueExecutor({
       connection: url,
       queue,
@@ -106,39 +67,13 @@ function queueThroughput(workers: number): Promise<Measurement> {
 
 /** Raw BullMQ: Queue.add for each job, QueueEvents "completed" for each result. */
 async function rawThroughput(workers: number): Promise<Measurement> {
-  const { Queue, QueueEvents } = await import("bullmq");
   const queue = freshQueue();
-  const children = await startWorkers("raw", queue, workers, CONCURRENCY);
-  const connection = { url, maxRetriesPerRequest: null };
-  // As QueueExecutor does: a stream long enough that no event is trimmed before it is read.
-  const producer = new Queue(queue, { connection, streams: { events: { maxLen: 100_000 } } });
-  // From the start of the (fresh) stream: "$", the default, may miss the first events.
-  const events = new QueueEvents(queue, { connection, lastEventId: "0-0" });
-  await Promise.all([producer.waitUntilReady(), events.waitUntilReady()]);
-  const waiting = new Map<string, (value: number) => void>();
-  events.on("completed", ({ jobId, returnvalue }) => {
-    waiting.get(jobId)?.(returnvalue as unknown as number);
-    waiting.delete(jobId);
-  });
-  let next = 0;
+  const children = await startWorkers("raw", url, queue, workers, CONCURRENCY);
+  const submitter = await openRawSubmitter(url, queue);
   try {
-    const ms = await timeRuns(
-      async () => {
-        const results: Promise<number>[] = [];
-        for (let i = 0; i < JOBS; i++) {
-          const jobId = `j${++next}`;
-          results.push(new Promise((resolve) => waiting.set(jobId, resolve)));
-          void producer.add("add", { a: i, b: 1 }, { jobId, removeOnComplete: { age: 60 } });
-        }
-        checkTotal(await Promise.all(results));
-      },
-      3,
-      1,
-    );
-    return { ms };
+    return { ms: await timeRuns(() => submitter.batch(), 3, 1) };
   } finally {
-    await events.close();
-    await producer.close();
+    await submitter.close();
     stopWorkers(children);
   }
 }
@@ -169,7 +104,7 @@ function percentile(values: number[], p: number): number {
 /** One job at a time, LATENCY_JOBS times, through one worker: p50 and p99 milliseconds. */
 async function latency(kind: "asyncio" | "raw"): Promise<Measurement & { p99: number[] }> {
   const queue = freshQueue();
-  const children = await startWorkers(kind, queue, 1, 1);
+  const children = await startWorkers(kind, url, queue, 1, 1);
   const samples: number[] = [];
   try {
     if (kind === "asyncio") {
@@ -221,7 +156,7 @@ function cpu(workers: number): Promise<Measurement> {
   return asyncio.run(async () => {
     const { QueueExecutor } = await import("asyncio-ts/distributed");
     const queue = freshQueue();
-    const children = await asyncio.wrap(startWorkers("asyncio", queue, workers, 1));
+    const children = await asyncio.wrap(startWorkers("asyncio", url, queue, workers, 1));
     try {
       await using executor = new QueueExecutor({
         connection: url,

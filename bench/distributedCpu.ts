@@ -6,55 +6,30 @@
  * [REDIS_URL]` prints one JSON line: the submitter's and the workers' CPU ms per batch (median
  * of 3 batches after 1 warm-up). Without REDIS_URL, BENCH_REDIS_URL or redis://127.0.0.1:6379.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import {
+  CONCURRENCY,
+  checkTotal,
+  JOB_MODULE,
+  JOBS,
+  openRawSubmitter,
+  startWorkers,
+  stopWorkers,
+} from "./distributedSetup.js";
 import { median } from "./harness.js";
 
-const JOBS = 10_000;
-const CONCURRENCY = 16;
 const RUNS = 3;
-const MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
-const RAW_WORKER = fileURLToPath(new URL("./distributedRawWorker.js", import.meta.url));
-const JOB_MODULE = new URL("./distributedJobs.js", import.meta.url);
-const TOTAL = (JOBS * (JOBS - 1)) / 2 + JOBS;
 const [kind = "queue", workersArg = "2", urlArg] = process.argv.slice(2);
 const workers = Number(workersArg);
 const url = urlArg ?? process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const queue = `cpu-${process.pid}`;
-
-function checkTotal(results: readonly number[]): void {
-  let sum = 0;
-  for (const result of results) sum += result;
-  if (results.length !== JOBS || sum !== TOTAL) throw new Error("wrong results");
-}
 
 /** CPU milliseconds (user + system) a child has used, from /proc. */
 function childCpuMs(child: ChildProcess): number {
   const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-async function startWorkers(): Promise<ChildProcess[]> {
-  const args =
-    kind === "queue"
-      ? [MAIN, "worker", "--redis", url, "--queue", queue, "--concurrency", String(CONCURRENCY)]
-      : [RAW_WORKER, url, queue, String(CONCURRENCY)];
-  return await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve, reject) => {
-        let output = "";
-        child.on("exit", (code) => reject(new Error(`worker exited with ${code}`)));
-        child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-          output += chunk;
-          if (/ready/.test(output)) resolve();
-        });
-      });
-      return child;
-    }),
-  );
 }
 
 async function measure(batch: () => Promise<void>, children: ChildProcess[]) {
@@ -81,7 +56,13 @@ async function measure(batch: () => Promise<void>, children: ChildProcess[]) {
   };
 }
 
-const children = await startWorkers();
+const children = await startWorkers(
+  kind === "queue" ? "asyncio" : "raw",
+  url,
+  queue,
+  workers,
+  CONCURRENCY,
+);
 try {
   let result: unknown;
   if (kind === "queue") {
@@ -103,30 +84,11 @@ try {
       );
     });
   } else {
-    const { Queue, QueueEvents } = await import("bullmq");
-    const connection = { url, maxRetriesPerRequest: null };
-    const producer = new Queue(queue, { connection, streams: { events: { maxLen: 100_000 } } });
-    const events = new QueueEvents(queue, { connection, lastEventId: "0-0" });
-    await Promise.all([producer.waitUntilReady(), events.waitUntilReady()]);
-    const waiting = new Map<string, (value: number) => void>();
-    events.on("completed", ({ jobId, returnvalue }) => {
-      waiting.get(jobId)?.(returnvalue as unknown as number);
-      waiting.delete(jobId);
-    });
-    let next = 0;
-    result = await measure(async () => {
-      const results: Promise<number>[] = [];
-      for (let i = 0; i < JOBS; i++) {
-        const jobId = `j${++next}`;
-        results.push(new Promise((resolve) => waiting.set(jobId, resolve)));
-        void producer.add("add", { a: i, b: 1 }, { jobId, removeOnComplete: { age: 60 } });
-      }
-      checkTotal(await Promise.all(results));
-    }, children);
-    await events.close();
-    await producer.close();
+    const submitter = await openRawSubmitter(url, queue);
+    result = await measure(() => submitter.batch(), children);
+    await submitter.close();
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
-  for (const child of children) child.kill("SIGKILL");
+  stopWorkers(children);
 }
