@@ -14,7 +14,7 @@ import * as asyncio from "asyncio-ts";
 import { QueueExecutor } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
 import {
-  JOBS,
+  job,
   queueName,
   REDIS_SKIP,
   RedisServer,
@@ -23,8 +23,6 @@ import {
   WorkerProcess,
 } from "./redisServer.js";
 
-const job = (name: string) => ({ module: JOBS, export: name });
-
 describe("QueueExecutor cancellation", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let redis: RedisServer;
   let workers: WorkerProcess[];
@@ -32,10 +30,7 @@ describe("QueueExecutor cancellation", { skip: REDIS_SKIP, timeout: SUITE_TIMEOU
 
   before(async () => {
     redis = await RedisServer.start();
-    workers = await Promise.all([
-      WorkerProcess.start(redis, queue, ["--concurrency", "2"]),
-      WorkerProcess.start(redis, queue, ["--concurrency", "2"]),
-    ]);
+    workers = await WorkerProcess.startMany(redis, queue, 2, ["--concurrency", "2"]);
   });
   after(stopAll);
 

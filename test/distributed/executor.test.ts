@@ -14,7 +14,7 @@ import * as asyncio from "asyncio-ts";
 import { JobRemovedError, QueueExecutor } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
 import {
-  JOBS,
+  job,
   queueName,
   REDIS_SKIP,
   RedisServer,
@@ -22,8 +22,6 @@ import {
   stopAll,
   WorkerProcess,
 } from "./redisServer.js";
-
-const job = (name: string) => ({ module: JOBS, export: name });
 
 describe("QueueExecutor", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT_MS }, () => {
   let redis: RedisServer;

@@ -19,6 +19,8 @@ import { freePort, REDIS_BINARY, redisServerArgs } from "../../examples/shared/r
 export const MAIN = fileURLToPath(new URL("../../../dist/cli/main.js", import.meta.url));
 /** The job module the tests submit ({ module: JOBS, export }). */
 export const JOBS = new URL("./fixtures/jobs.js", import.meta.url);
+/** The job `name` of the tests' job module. */
+export const job = (name: string) => ({ module: JOBS, export: name });
 
 /** A bound on each distributed test file's suite: a hang fails instead of stalling the run. */
 export const SUITE_TIMEOUT_MS = 90_000;
@@ -222,6 +224,18 @@ export class WorkerProcess {
     ]);
     await worker.waitFor(/: ready, /);
     return worker;
+  }
+
+  /** `count` workers of `queue`, started at once (each takes a second or two to start). */
+  static startMany(
+    redis: RedisServer,
+    queue: string,
+    count: number,
+    args: string[] = [],
+  ): Promise<WorkerProcess[]> {
+    return Promise.all(
+      Array.from({ length: count }, () => WorkerProcess.start(redis, queue, args)),
+    );
   }
 
   /** Runs the command with `args` as given, without waiting for anything. */

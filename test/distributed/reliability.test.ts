@@ -11,7 +11,7 @@ import * as asyncio from "asyncio-ts";
 import { QueueExecutor, WorkerLostError } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
 import {
-  JOBS,
+  job,
   queueName,
   REDIS_SKIP,
   RedisServer,
@@ -19,8 +19,6 @@ import {
   stopAll,
   WorkerProcess,
 } from "./redisServer.js";
-
-const job = (name: string) => ({ module: JOBS, export: name });
 
 /** The worker that started the job tagged `tag`. */
 function startedOn(workers: WorkerProcess[], tag: string): Promise<WorkerProcess> {
@@ -46,10 +44,7 @@ describe("QueueExecutor reliability", { skip: REDIS_SKIP, timeout: SUITE_TIMEOUT
     redis = await RedisServer.start();
     await Promise.all(
       Object.values(queues).map(async (queue) => {
-        workersOf[queue] = await Promise.all([
-          WorkerProcess.start(redis, queue),
-          WorkerProcess.start(redis, queue),
-        ]);
+        workersOf[queue] = await WorkerProcess.startMany(redis, queue, 2);
       }),
     );
   });

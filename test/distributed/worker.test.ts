@@ -14,6 +14,7 @@ import { QueueExecutor } from "asyncio-ts/distributed";
 import { asyncioTest } from "asyncio-ts/testing";
 import {
   JOBS,
+  job,
   MAIN,
   queueName,
   REDIS_SKIP,
@@ -24,8 +25,6 @@ import {
 } from "./redisServer.js";
 
 const run = promisify(execFile);
-const job = (name: string) => ({ module: JOBS, export: name });
-
 async function command(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { timeout: 20_000 });
@@ -112,11 +111,9 @@ describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP, timeout: SUITE_TIME
 
   before(async () => {
     redis = await RedisServer.start();
-    // Every worker these tests need, started at once (each takes a second or two to start).
+    // Every worker these tests need, started at once.
     const start = async (queue: string, count: number, args: string[]) => {
-      workersOf[queue] = await Promise.all(
-        Array.from({ length: count }, () => WorkerProcess.start(redis, queue, args)),
-      );
+      workersOf[queue] = await WorkerProcess.startMany(redis, queue, count, args);
     };
     await Promise.all([
       start(queues.modules, 1, ["--module", fileURLToPath(JOBS)]),
@@ -146,9 +143,7 @@ describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP, timeout: SUITE_TIME
   test(
     "with --module, jobs of other modules fail",
     asyncioTest(async () => {
-      const queue = queueName("modules");
-      const modulePath = fileURLToPath(JOBS);
-      await WorkerProcess.start(redis, queue, ["--module", modulePath]);
+      const queue = queues.modules;
       await using pool = new QueueExecutor({ connection: redis.url, queue });
       assert.equal(await pool.submit(job("add"), 1, 1), 2);
       const other = { module: new URL("./redisServer.js", import.meta.url), export: "queueName" };
@@ -159,11 +154,8 @@ describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP, timeout: SUITE_TIME
   test(
     "jobs spread over two workers; --concurrency runs that many at once",
     asyncioTest(async () => {
-      const queue = queueName("spread");
-      const [a, b] = await Promise.all([
-        WorkerProcess.start(redis, queue, ["--concurrency", "3"]),
-        WorkerProcess.start(redis, queue, ["--concurrency", "3"]),
-      ]);
+      const queue = queues.spread;
+      const [a, b] = workersOf[queue] as WorkerProcess[];
       await using pool = new QueueExecutor({ connection: redis.url, queue });
       const started = Date.now();
       const tags = ["c1", "c2", "c3", "c4", "c5", "c6"];
@@ -180,8 +172,8 @@ describe("asyncio-ts worker with Redis", { skip: REDIS_SKIP, timeout: SUITE_TIME
   test(
     "SIGTERM drains: the running job finishes, no new one is taken, exit code 0",
     asyncioTest(async () => {
-      const queue = queueName("drain");
-      const worker = await WorkerProcess.start(redis, queue);
+      const queue = queues.drain;
+      const worker = (workersOf[queue] as WorkerProcess[])[0] as WorkerProcess;
       await using pool = new QueueExecutor({ connection: redis.url, queue });
       const running = pool.submit(job("follow"), "drain-1", 0.5);
       await asyncio.wrap(worker.waitFor(/job drain-1 started/));
