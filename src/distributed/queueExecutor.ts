@@ -20,16 +20,20 @@
  * from the first `submit()` until the executor is shut down and nothing is pending.
  */
 import { randomUUID } from "node:crypto";
-import { wrapOn } from "../core/awaitable.js";
 import { RuntimeError } from "../core/errors.js";
 import { Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
-import { currentScope, getRunningLoop } from "../core/scope.js";
+import { getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
-import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
+import { resourceClosed } from "../debug/resourceWarnings.js";
 import type { Executor, ExecutorShutdownOptions, MapOptions } from "../executors/executor.js";
-import { mapJobs, shutdownOptions } from "../executors/executorArguments.js";
+import {
+  mapJobs,
+  shutdownOptions,
+  shutdownWait,
+  watchUnshutdown,
+} from "../executors/executorShared.js";
 import type { JobFunction, ModuleJob } from "../executors/jobs.js";
 import { encodeJob } from "../executors/jobs.js";
 import { decodeFailure, decodeResult, type JobData, jobData } from "./codec.js";
@@ -689,15 +693,7 @@ export class QueueExecutor implements Executor {
     }
     const core = new QueueCore(options);
     this.#core = core;
-    const debug = currentScope()?._loop.getDebug() ?? debugFromEnvironment();
-    if (debug) {
-      watchUnclosed(this, {
-        message: {
-          toString: () => `unclosed executor ${core.describe("QueueExecutor")} (never shut down)`,
-        },
-        debug,
-      });
-    }
+    watchUnshutdown(this, () => core.describe("QueueExecutor"));
   }
 
   /** The queue's name. */
@@ -749,10 +745,7 @@ export class QueueExecutor implements Executor {
     const { wait, cancelFutures } = shutdownOptions(options);
     resourceClosed(this);
     const closed = this.#core.shutdown(cancelFutures);
-    const loop = currentScope()?._loop;
-    if (!wait) return Promise.resolve();
-    if (loop?.isRunning() !== true) return closed;
-    return wrapOn(loop, closed, "shutdown of QueueExecutor");
+    return wait ? shutdownWait(closed, "QueueExecutor") : Promise.resolve();
   }
 
   /** `await using executor = new QueueExecutor(…)`: `shutdown({ wait: true })` at the end of the block. */

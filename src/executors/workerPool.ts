@@ -15,18 +15,17 @@
  * - each job holds its loop (`loop.inFlight`) from `submit()` until its Future is done.
  */
 import type { Transferable } from "node:worker_threads";
-import { wrapOn } from "../core/awaitable.js";
 import { RuntimeError } from "../core/errors.js";
 import { Future, PENDING } from "../core/future.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
-import { currentScope, getRunningLoop } from "../core/scope.js";
+import { getRunningLoop } from "../core/scope.js";
 import { describeValue } from "../core/validate.js";
-import { debugFromEnvironment, resourceClosed, watchUnclosed } from "../debug/resourceWarnings.js";
+import { resourceClosed } from "../debug/resourceWarnings.js";
 import type { BrokenExecutor, WorkerExit } from "./errors.js";
 import { WorkerCrashedError } from "./errors.js";
 import type { Executor, ExecutorShutdownOptions, MapOptions } from "./executor.js";
-import { mapJobs, shutdownOptions } from "./executorArguments.js";
+import { mapJobs, shutdownOptions, shutdownWait, watchUnshutdown } from "./executorShared.js";
 import type { EncodedJob, JobFunction, ModuleJob } from "./jobs.js";
 import { encodeJob } from "./jobs.js";
 import type { FromWorker, FunctionDefinition, JobMessage } from "./protocol.js";
@@ -648,15 +647,8 @@ export abstract class WorkerPoolExecutor implements Executor {
   constructor(setup: PoolSetup) {
     const core = new PoolCore(setup);
     this.#core = core;
-    // Collected without shutdown(): a ResourceWarning in debug mode (of the loop running now,
-    // or ASYNCIO_TS_DEBUG). The message asks the core, which does not reference this facade.
-    const debug = currentScope()?._loop.getDebug() ?? debugFromEnvironment();
-    if (debug) {
-      watchUnclosed(this, {
-        message: { toString: () => `unclosed executor ${core.describe()} (never shut down)` },
-        debug,
-      });
-    }
+    // The warning asks the core, which does not reference this facade.
+    watchUnshutdown(this, () => core.describe());
   }
 
   /** The most workers this pool runs at once. */
@@ -721,11 +713,7 @@ export abstract class WorkerPoolExecutor implements Executor {
     const { wait, cancelFutures } = shutdownOptions(options);
     resourceClosed(this);
     const exited = this.#core.shutdown(wait, cancelFutures);
-    // In a running loop the wait is a Future: a cancellation point (the shutdown goes on), and
-    // an operation in flight that virtual time does not jump over.
-    const loop = currentScope()?._loop;
-    if (!wait || loop?.isRunning() !== true) return exited;
-    return wrapOn(loop, exited, `shutdown of ${this.#core.setup.className}`);
+    return wait ? shutdownWait(exited, this.#core.setup.className) : exited;
   }
 
   /** @internal Stops every worker now (the default executor's shutdown timed out). */

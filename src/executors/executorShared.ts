@@ -1,12 +1,14 @@
 /**
- * What every executor does the same way with its arguments — the local pools and the
- * distributed queue executor: `map()`'s validation, submission and in-order results, and
- * `shutdown()`'s options.
+ * What every executor does the same way — the local pools and the distributed queue executor:
+ * `map()`'s validation, submission and in-order results; `shutdown()`'s options and the wait it
+ * returns; the warning for an executor collected without a shutdown.
  */
+import { wrapOn } from "../core/awaitable.js";
 import type { Future } from "../core/future.js";
 import type { EventLoop } from "../core/loop.js";
-import { getRunningLoop } from "../core/scope.js";
+import { currentScope, getRunningLoop } from "../core/scope.js";
 import { describeValue, requireOptions } from "../core/validate.js";
+import { debugFromEnvironment, watchUnclosed } from "../debug/resourceWarnings.js";
 import { waitFor } from "../flow/waitFor.js";
 import type { ExecutorShutdownOptions, MapOptions } from "./executor.js";
 
@@ -79,4 +81,30 @@ export function shutdownOptions(options: ExecutorShutdownOptions | undefined): {
     );
   }
   return { wait, cancelFutures };
+}
+
+/**
+ * What `shutdown()` returns for `done`, the promise of its end: in a running loop, a Future of
+ * it — a cancellation point (the shutdown goes on), and an operation in flight that virtual time
+ * does not jump over.
+ */
+export function shutdownWait(done: Promise<void>, executorName: string): Promise<void> {
+  const loop = currentScope()?._loop;
+  if (loop?.isRunning() !== true) return done;
+  return wrapOn(loop, done, `shutdown of ${executorName}`);
+}
+
+/**
+ * In debug mode (of the loop running now, or `ASYNCIO_TS_DEBUG`), a ResourceWarning when
+ * `executor` is collected without a shutdown; `describe` (which must not reference the
+ * executor) names it in the warning.
+ */
+export function watchUnshutdown(executor: object, describe: () => string): void {
+  const debug = currentScope()?._loop.getDebug() ?? debugFromEnvironment();
+  if (debug) {
+    watchUnclosed(executor, {
+      message: { toString: () => `unclosed executor ${describe()} (never shut down)` },
+      debug,
+    });
+  }
 }
