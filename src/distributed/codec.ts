@@ -9,7 +9,7 @@
  * (name, message, stack, cause, Node fields) after a marker.
  */
 import { deserialize, serialize } from "node:v8";
-import { describeValue } from "../core/validate.js";
+import { describeValue, isPlainObject } from "../core/validate.js";
 import { reviveError, type SerializedError, serializeError } from "../executors/remoteError.js";
 import { JobFailedError, WorkerLostError } from "./errors.js";
 
@@ -55,8 +55,7 @@ export function jsonSafe(value: unknown): boolean {
           }
           return Object.keys(v).length === v.length;
         }
-        const proto = Object.getPrototypeOf(v);
-        if (proto !== Object.prototype && proto !== null) return false;
+        if (!isPlainObject(v)) return false;
         if (Object.getOwnPropertySymbols(v).length > 0) return false;
         const keys = Object.keys(v);
         budget -= keys.length;

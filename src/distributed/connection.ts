@@ -1,5 +1,9 @@
-/** Where Redis is: the `connection` option of `QueueExecutor` and `QueueWorker`. */
+/**
+ * Where Redis is and which queue: the `connection`, `queue` and `prefix` options of
+ * `QueueExecutor` and `QueueWorker`, checked the same way for both.
+ */
 import { describeValue } from "../core/validate.js";
+import { Redis } from "./peers.js";
 
 /** Redis as an object (host, port, …): a subset of ioredis' options, passed on as they are. */
 export interface RedisConnectionOptions {
@@ -72,6 +76,35 @@ export function resolveConnection(connection: unknown, what: string): ResolvedCo
   const host = given.host ?? "127.0.0.1";
   const label = `redis${options.tls !== undefined ? "s" : ""}://${host}:${given.port ?? 6379}${given.db ? `/${given.db}` : ""}`;
   return { url: null, options, label };
+}
+
+/** @internal `queue`, checked: a non-empty string without ":" (`what`: "QueueWorker queue"). */
+export function requireQueueName(queue: unknown, what: string): string {
+  if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
+    throw new TypeError(
+      `${what} must be a non-empty string without ":", got ${describeValue(queue)}`,
+    );
+  }
+  return queue;
+}
+
+/** @internal BullMQ's key prefix, checked; "bull" when undefined. */
+export function requirePrefix(prefix: unknown, what: string): string {
+  const value = prefix ?? "bull";
+  if (typeof value !== "string" || value === "") {
+    throw new TypeError(`${what} must be a non-empty string, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** @internal An ioredis client for `resolved`; its errors are left to its reconnection. */
+export function createRedis(resolved: ResolvedConnection): InstanceType<typeof Redis> {
+  const { url, options } = resolved;
+  const redis = url === null ? new Redis(options) : new Redis(url, options);
+  redis.on("error", () => {
+    // ioredis reconnects by itself; commands wait meanwhile.
+  });
+  return redis;
 }
 
 /** @internal The `connection` BullMQ takes for `resolved`. */

@@ -40,12 +40,15 @@ import { decodeFailure, decodeResult, type JobData, jobData } from "./codec.js";
 import {
   bullmqConnection,
   cancelChannel,
+  createRedis,
   type QueueConnection,
   type ResolvedConnection,
+  requirePrefix,
+  requireQueueName,
   resolveConnection,
 } from "./connection.js";
 import { JobRemovedError } from "./errors.js";
-import { bullmq, Redis } from "./peers.js";
+import { bullmq, type Redis } from "./peers.js";
 
 /** How jobs are queued: our own names for the BullMQ job options that matter here. */
 export interface QueueJobOptions {
@@ -191,20 +194,8 @@ class QueueCore {
 
   constructor(options: QueueExecutorOptions) {
     this.connection = resolveConnection(options.connection, "QueueExecutor connection");
-    const queue = options.queue;
-    if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
-      throw new TypeError(
-        `QueueExecutor queue must be a non-empty string without ":", got ${describeValue(queue)}`,
-      );
-    }
-    this.queueName = queue;
-    const prefix = options.prefix ?? "bull";
-    if (typeof prefix !== "string" || prefix === "") {
-      throw new TypeError(
-        `QueueExecutor prefix must be a non-empty string, got ${describeValue(prefix)}`,
-      );
-    }
-    this.prefix = prefix;
+    this.queueName = requireQueueName(options.queue, "QueueExecutor queue");
+    this.prefix = requirePrefix(options.prefix, "QueueExecutor prefix");
     const poll = options.pollInterval ?? 1;
     if (typeof poll !== "number" || !(poll > 0) || !Number.isFinite(poll)) {
       throw new RangeError(
@@ -448,11 +439,7 @@ class QueueCore {
   }
 
   async #open_(): Promise<Connections> {
-    const { url, options } = this.connection;
-    const redis = url === null ? new Redis(options) : new Redis(url, options);
-    redis.on("error", () => {
-      // ioredis reconnects by itself; commands wait meanwhile.
-    });
+    const redis = createRedis(this.connection);
     let connectedBefore = false;
     redis.on("ready", () => {
       // After a reconnection an event may have been missed: look at every job now.

@@ -15,17 +15,21 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import type { Task } from "../core/task.js";
-import { describeValue, requireOptions } from "../core/validate.js";
+import { describeValue } from "../core/validate.js";
+import { importExport } from "../executors/jobs.js";
 import { cancelledFailure, encodeFailure, encodeResult, type JobData, jobArgs } from "./codec.js";
 import {
   bullmqConnection,
   cancelChannel,
+  createRedis,
   type QueueConnection,
   type ResolvedConnection,
+  requirePrefix,
+  requireQueueName,
   resolveConnection,
 } from "./connection.js";
 import { WorkerLostError } from "./errors.js";
-import { bullmq, Redis } from "./peers.js";
+import { bullmq, type Redis } from "./peers.js";
 
 /** Options of `new QueueWorker()` (and of `asyncio-ts worker`). */
 export interface QueueWorkerOptions {
@@ -99,8 +103,8 @@ export class QueueWorker {
   readonly #prefix: string;
   readonly #lockMs: number;
   readonly #stalledMs: number;
-  readonly #imports = new Map<string, Promise<Record<string, unknown>>>();
-  readonly #modulesLoaded = new Map<string, Record<string, unknown>>();
+  /** The job functions by `module#export`: imported, or being imported. */
+  readonly #functions = new Map<string, Callable | Promise<Callable>>();
   readonly #running = new Map<string, Task<unknown>>();
   readonly #cancelled = new Map<string, number>();
   #loop: EventLoop | null = null;
@@ -115,15 +119,8 @@ export class QueueWorker {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`QueueWorker options must be an object, got ${describeValue(options)}`);
     }
-    requireOptions(options, "QueueWorker options");
     this.#connection = resolveConnection(options.connection, "QueueWorker connection");
-    const queue = options.queue;
-    if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
-      throw new TypeError(
-        `QueueWorker queue must be a non-empty string without ":", got ${describeValue(queue)}`,
-      );
-    }
-    this.#queue = queue;
+    this.#queue = requireQueueName(options.queue, "QueueWorker queue");
     const concurrency = options.concurrency ?? 1;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(
@@ -138,12 +135,7 @@ export class QueueWorker {
       );
     }
     this.#modules = modules.length === 0 ? null : new Set(modules.map(moduleSpecifier));
-    this.#prefix = options.prefix ?? "bull";
-    if (typeof this.#prefix !== "string" || this.#prefix === "") {
-      throw new TypeError(
-        `QueueWorker prefix must be a non-empty string, got ${describeValue(this.#prefix)}`,
-      );
-    }
+    this.#prefix = requirePrefix(options.prefix, "QueueWorker prefix");
     this.#lockMs = seconds(options.lockDuration ?? 30, "lockDuration");
     this.#stalledMs = seconds(options.stalledInterval ?? 30, "stalledInterval");
   }
@@ -168,13 +160,11 @@ export class QueueWorker {
     if (this.#loop !== null) throw new RuntimeError("QueueWorker.start() was already called");
     const loop = getRunningLoop();
     this.#loop = loop;
-    for (const specifier of this.#modules ?? []) await this.#import(specifier);
+    for (const specifier of this.#modules ?? []) await import(specifier);
     this.#hold = loop.inFlight(`queue worker ${this.#queue} on ${this.#connection.label}`, {
       kind: "outside",
     });
-    const { url, options } = this.#connection;
-    const subscriber = url === null ? new Redis(options) : new Redis(url, options);
-    subscriber.on("error", () => {});
+    const subscriber = createRedis(this.#connection);
     this.#subscriber = subscriber;
     subscriber.on("message", (_channel: string, jobId: string) => this.#onCancel(jobId));
     // Subscribed before the first job is taken: no cancellation of a job it runs can be missed.
@@ -288,32 +278,23 @@ export class QueueWorker {
         `module ${data.m} is not one this worker runs jobs of (its --module list: ${[...this.#modules].join(", ")})`,
       );
     }
-    // Imported already (every job but the first of a module): no await, no turn of the loop.
-    const module = this.#modulesLoaded.get(data.m) ?? (await this.#import(data.m));
-    const fn = module[data.e];
-    if (typeof fn !== "function") {
-      throw new TypeError(
-        data.e in module
-          ? `export ${JSON.stringify(data.e)} of ${data.m} is not a function`
-          : `${data.m} has no export named ${JSON.stringify(data.e)}`,
-      );
-    }
-    return await (fn as Callable)(...jobArgs(data));
+    const key = `${data.m}#${data.e}`;
+    // Imported already (every job but the first of a function): no await, no turn of the loop.
+    let fn = this.#functions.get(key) ?? this.#import(key, data.m, data.e);
+    if (typeof fn !== "function") fn = await fn;
+    return await fn(...jobArgs(data));
   }
 
-  #import(specifier: string): Promise<Record<string, unknown>> {
-    let module = this.#imports.get(specifier);
-    if (module === undefined) {
-      module = import(specifier) as Promise<Record<string, unknown>>;
-      this.#imports.set(specifier, module);
-      module.then(
-        (loaded) => this.#modulesLoaded.set(specifier, loaded),
-        () => {
-          // each job of the module fails with the import's error
-        },
-      );
-    }
-    return module;
+  #import(key: string, specifier: string, name: string): Promise<Callable> {
+    const pending = importExport(specifier, name);
+    this.#functions.set(key, pending);
+    pending.then(
+      (fn) => this.#functions.set(key, fn),
+      () => {
+        // each job of the function fails with the import's error
+      },
+    );
+    return pending;
   }
 }
 

@@ -130,3 +130,26 @@ function encodeModuleJob(job: ModuleJob, what: string): EncodedJob {
   }
   return encoded;
 }
+
+/**
+ * Imports the function `name` exported by module `specifier`, as a worker does for a
+ * `{ module, export }` job.
+ *
+ * @throws TypeError when the module has no such export or it is not a function; the import's
+ *   own error when the module cannot be imported.
+ */
+export async function importExport(
+  specifier: string,
+  name: string,
+): Promise<(...args: unknown[]) => unknown> {
+  const module = (await import(specifier)) as Record<string, unknown>;
+  const fn = module[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      name in module
+        ? `export ${JSON.stringify(name)} of ${specifier} is not a function`
+        : `${specifier} has no export named ${JSON.stringify(name)}`,
+    );
+  }
+  return fn as (...args: unknown[]) => unknown;
+}

@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Deque } from "../../core/deque.js";
+import { importExport } from "../jobs.js";
 import type {
   FromWorker,
   FunctionDefinition,
@@ -258,17 +259,4 @@ export class JobRunner {
 /** The function `source` defines; its stack frames read `at name (job:name:line:column)`. */
 function compile(source: string, name: string): Callable {
   return new Function(`return (${source});\n//# sourceURL=job:${name}`)() as Callable;
-}
-
-async function importExport(specifier: string, name: string): Promise<Callable> {
-  const module = (await import(specifier)) as Record<string, unknown>;
-  const fn = module[name];
-  if (typeof fn !== "function") {
-    throw new TypeError(
-      name in module
-        ? `export ${JSON.stringify(name)} of ${specifier} is not a function`
-        : `${specifier} has no export named ${JSON.stringify(name)}`,
-    );
-  }
-  return fn as Callable;
 }
