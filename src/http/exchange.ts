@@ -42,9 +42,9 @@ const CONNECT_SYSCALLS = new Set(["connect", "getaddrinfo", "getaddrinfo_all"]);
 /** Node error codes of a connection the server dropped. */
 const DISCONNECT_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "ECONNABORTED"]);
 
-/** The statuses whose responses have no body. */
+/** Whether a final (2xx–5xx) response has no body. */
 function hasNoBody(method: string, status: number): boolean {
-  return method === "HEAD" || status === 204 || status === 304 || (status >= 100 && status < 200);
+  return method === "HEAD" || status === 204 || status === 304;
 }
 
 export class Exchange implements Undici.Dispatcher.DispatchHandler {

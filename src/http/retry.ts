@@ -71,8 +71,7 @@ export function toRetryPolicy(value: unknown, what: string, base: RetryPolicy): 
   if (value === undefined) return base;
   if (value === false) return NO_RETRY;
   if (value === true) return base === NO_RETRY ? DEFAULT_RETRY : base;
-  requireOptions(value, `${what}`);
-  if (value === null) throw new TypeError(`${what} must be false or retry options, got null`);
+  requireOptions(value, what);
   const options = value as RetryOptions;
   const attempts = options.attempts ?? base.attempts;
   requireInteger(attempts, `${what} attempts`, 1);

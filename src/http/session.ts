@@ -303,11 +303,7 @@ export class ClientSession implements AsyncDisposable {
       if (response !== null) {
         if (!retryable || attempt >= policy.attempts || !policy.statuses.has(response.status)) {
           const next = this.#redirect(response, prepared, history, how);
-          if (next === null) {
-            if (history.length > 0) response.history = history;
-            if (how.raiseForStatus !== false) await this.#check(response, how.raiseForStatus);
-            return response;
-          }
+          if (next === null) return await this.#final(response, history, how.raiseForStatus);
           prepared = next;
           retryable = policy.attempts > 1 && policy.methods.has(prepared.method);
           attempt = 0;
@@ -321,9 +317,7 @@ export class ClientSession implements AsyncDisposable {
       if (deadline !== null && loop.time() + delay >= deadline) {
         // The pause would outlast the total timeout: the last answer is the result.
         if (response === null) throw failure;
-        if (history.length > 0) response.history = history;
-        if (how.raiseForStatus !== false) await this.#check(response, how.raiseForStatus);
-        return response;
+        return await this.#final(response, history, how.raiseForStatus);
       }
       response?.release();
       await sleep(delay);
@@ -359,11 +353,16 @@ export class ClientSession implements AsyncDisposable {
     return { timeout, retry, allowRedirects, maxRedirects, raiseForStatus, signal };
   }
 
-  /** `raiseForStatus` applied to the final response. */
-  async #check(response: ClientResponse, raise: RaiseForStatus): Promise<void> {
-    if (raise === false) return;
+  /** The response a request resolves with: the redirects it followed, `raiseForStatus` applied. */
+  async #final(
+    response: ClientResponse,
+    history: ClientResponse[],
+    raise: RaiseForStatus,
+  ): Promise<ClientResponse> {
+    if (history.length > 0) response.history = history;
     if (raise === true) response.raiseForStatus();
-    else await raise(response);
+    else if (raise !== false) await raise(response);
+    return response;
   }
 
   /**
