@@ -61,8 +61,18 @@ export interface InFlightRecord {
  * using _ = loop.inFlight(`lookup ${host}`);
  * const addresses = await asyncio.wrap(dns.promises.lookup(host, { all: true }));
  */
+/**
+ * @internal What an I/O object held open for as long as it lives (a connection) gives instead
+ * of a description: the text is made only when somebody reads it, so 10,000 idle connections
+ * keep no 10,000 strings for it.
+ */
+export interface DescribedHolder {
+  /** @internal The hold's description, e.g. `"connection 127.0.0.1:5432"`. */
+  _holdDescription(): string;
+}
+
 export class InFlight implements Disposable, InFlightRecord {
-  readonly description: string;
+  readonly #description: string | DescribedHolder;
   readonly kind: InFlightKind;
   readonly since: number;
   #holds: InFlightHolds | null;
@@ -74,11 +84,22 @@ export class InFlight implements Disposable, InFlightRecord {
   }
 
   /** @internal Use `loop.inFlight()`. */
-  constructor(holds: InFlightHolds, description: string, kind: InFlightKind, since: number) {
+  constructor(
+    holds: InFlightHolds,
+    description: string | DescribedHolder,
+    kind: InFlightKind,
+    since: number,
+  ) {
     this.#holds = holds;
-    this.description = description;
+    this.#description = description;
     this.kind = kind;
     this.since = since;
+  }
+
+  /** What is in flight, e.g. `"connect 127.0.0.1:5432"`. */
+  get description(): string {
+    const description = this.#description;
+    return typeof description === "string" ? description : description._holdDescription();
   }
 
   /** Whether the hold was released. */
@@ -145,6 +166,16 @@ export class InFlightHolds {
         `inFlight() kind must be "operation" or "outside", got ${describeValue(kind)}`,
       );
     }
+    return this._open(description, kind, now, debug);
+  }
+
+  /** @internal Takes a hold with checked arguments (for the library's own I/O objects). */
+  _open(
+    description: string | DescribedHolder,
+    kind: InFlightKind,
+    now: number,
+    debug: boolean,
+  ): InFlight {
     const hold = new InFlight(this, description, kind, now);
     if (debug) hold._sourceTraceback = captureSourceTraceback();
     this.#open.add(hold);
@@ -152,12 +183,12 @@ export class InFlightHolds {
     return hold;
   }
 
-  /** Snapshots of the open holds, oldest first. */
   /** The holds open, oldest first. */
   holds(): InFlight[] {
     return [...this.#open];
   }
 
+  /** Snapshots of the open holds, oldest first. */
   records(): InFlightRecord[] {
     return [...this.#open].map(({ description, kind, since }) => ({ description, kind, since }));
   }

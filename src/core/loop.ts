@@ -35,7 +35,13 @@ import { RuntimeError } from "./errors.js";
 import { createLoopFuture, Future, PENDING } from "./future.js";
 import type { Callback } from "./handle.js";
 import { Handle, TimerHandle } from "./handle.js";
-import type { InFlight, InFlightOptions, InFlightRecord } from "./inFlight.js";
+import type {
+  DescribedHolder,
+  InFlight,
+  InFlightKind,
+  InFlightOptions,
+  InFlightRecord,
+} from "./inFlight.js";
 import { InFlightHolds } from "./inFlight.js";
 import { registerLoop, unregisterLoop } from "./liveLoops.js";
 import type { Runnable } from "./runnable.js";
@@ -857,6 +863,12 @@ export class EventLoop implements AlarmHost {
   inFlight(description: string, options?: InFlightOptions): InFlight {
     this.#checkClosed();
     return this.#inFlight.open(description, options, this.time(), this.#debug);
+  }
+
+  /** @internal `inFlight()` for the library's own I/O objects: checked arguments, lazy text. */
+  _inFlight(description: string | DescribedHolder, kind: InFlightKind): InFlight {
+    this.#checkClosed();
+    return this.#inFlight._open(description, kind, this.time(), this.#debug);
   }
 
   /**

@@ -2,8 +2,8 @@
  * @internal `ParkingLot`: the one waiting line of the library, after Trio's `ParkingLot`.
  *
  * Every primitive and queue *holds* one (or two: a queue's getters and putters) instead of
- * keeping its own line of Futures; the I/O modules park on one too (a stream read waiting for
- * data, an executor job, a subprocess exit). A task parks with `park()`, which puts a `Waiter`
+ * keeping its own line of Futures; so does `StreamWriter.drain()` (a stream reader, which one
+ * task at most waits on, parks it on a bare Future instead: see `net/streamReader.ts`). A task parks with `park()`, which puts a `Waiter`
  * (a Future of the lot's loop) in line and resumes the task from the Waiter's wake-up — the
  * loop callback that resumes the task, as asyncio's `Task.__wakeup` — so the owner's
  * bookkeeping (taking the lock, handing a permit on) is done before any other callback can look

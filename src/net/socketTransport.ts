@@ -33,7 +33,7 @@
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
 import { RuntimeError, TimeoutError } from "../core/errors.js";
-import type { InFlight } from "../core/inFlight.js";
+import type { DescribedHolder, InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { OSError } from "../core/osErrors.js";
 import { describeValue, requireInteger } from "../core/validate.js";
@@ -106,7 +106,7 @@ export function requireData(data: unknown, method: string): asserts data is Data
 }
 
 /** @internal A stream connection driven for a protocol (see the file comment). */
-export class SocketTransport implements Transport, LoopResource {
+export class SocketTransport implements Transport, LoopResource, DescribedHolder {
   readonly #loop: EventLoop;
   #socket: DrivenSocket;
   #protocol: StreamProtocolLike;
@@ -165,7 +165,7 @@ export class SocketTransport implements Transport, LoopResource {
     this.#pipe = options.pipe ?? null;
     this.#peername = this.#path ?? peernameOf(socket);
     this.#sockname = this.#path ?? socknameOf(socket);
-    this.#hold = loop.inFlight(this.#describe(), { kind: "outside" });
+    this.#hold = loop._inFlight(this, "outside");
     trackOnLoop(loop, this);
     // A subprocess's pipes are reported as part of its transport.
     if (this.#pipe === null) watchIfDebug(loop, this, "transport");
@@ -177,8 +177,8 @@ export class SocketTransport implements Transport, LoopResource {
     this.#catchUp(socket);
   }
 
-  /** What the connection is, for its hold and `toString()`. */
-  #describe(): string {
+  /** @internal What the connection is, for its hold. */
+  _holdDescription(): string {
     return this.#pipe === null
       ? `connection ${describeAddress(this.#peername)}`
       : `pipe ${this.#pipe}`;

@@ -3,9 +3,11 @@
  * tasks read from (`read`, `readline`, `readexactly`, `readuntil`).
  *
  * Invariants (CPython's `Lib/asyncio/streams.py`): at most one task waits for data at a time
- * (its Waiter is the only one in the lot; a second reader gets a `RuntimeError`); a wait ends
- * when data or the end of the stream is fed, or when an exception is set (the waiter then fails
- * with it); a cancelled wait leaves the buffer as it was. With a transport set, reading is
+ * (its `DataWaiter` is `#waiter`; a second reader gets a `RuntimeError`); a wait ends when data or
+ * the end of the stream is fed, or when an exception is set (the waiter then fails with it); a
+ * cancelled wait leaves the buffer as it was. The waiter is a bare Future the task parks on (no
+ * waiting line, no closure: an idle connection's handler waits in `readline()` for as long as
+ * the connection lives). With a transport set, reading is
  * paused once the buffer holds more than twice the limit and resumed once it is back to the
  * limit or below, or when a task waits for data.
  *
@@ -23,8 +25,11 @@
 import { Deque } from "../core/deque.js";
 import { inspectAsToString } from "../core/display.js";
 import { RuntimeError } from "../core/errors.js";
-import { ParkingLot } from "../core/parkingLot.js";
+import { Future } from "../core/future.js";
+import type { EventLoop } from "../core/loop.js";
+import { getRunningLoop } from "../core/scope.js";
 import { requireOptions } from "../core/validate.js";
+import { parkOn } from "../core/wakeup.js";
 import { IncompleteReadError, LimitOverrunError } from "./errors.js";
 import type { Data } from "./transport.js";
 
@@ -61,6 +66,22 @@ function toBytes(data: Data): Uint8Array {
   return typeof data === "string" ? Buffer.from(data, "utf8") : data;
 }
 
+/** The Future a task waiting for data parks on; its text names the read and the reader. */
+class DataWaiter extends Future<void> {
+  readonly #reader: StreamReader;
+  readonly #operation: string;
+
+  constructor(loop: EventLoop, reader: StreamReader, operation: string) {
+    super(loop._futureOptions);
+    this.#reader = reader;
+    this.#operation = operation;
+  }
+
+  override toString(): string {
+    return `<Future ${this._describeState()}: StreamReader.${this.#operation}() on ${String(this.#reader)}>`;
+  }
+}
+
 /**
  * The reading half of a stream: a buffer fed by a transport, read by tasks. Returned data are
  * `Buffer`s; strings given to it are UTF-8.
@@ -85,10 +106,13 @@ export class StreamReader {
   #lent = false;
   #eof = false;
   #exception: unknown = null;
-  /** The lot of the one task waiting for data (CPython's `_waiter`), made at the first wait. */
-  #lot: ParkingLot | null = null;
-  /** A token standing for the current wait, or null (CPython's `_waiter is not None`). */
-  #waiter: { error: unknown; failed: boolean } | null = null;
+  /** The loop of the first wait: the reader is bound to it (asyncio's `_LoopBoundMixin`). */
+  #loop: EventLoop | null = null;
+  /**
+   * What the one task waiting for data parks on (CPython's `_waiter`), or null. A cancelled
+   * waiter left here stands for no wait (CPython clears it as the cancelled task resumes).
+   */
+  #waiter: DataWaiter | null = null;
   #transport: ReadFlowControl | null = null;
   #paused = false;
   /** A `read()` to the end of the stream is waiting: chunks do not wake it, nor pause reading. */
@@ -123,9 +147,7 @@ export class StreamReader {
     const waiter = this.#waiter;
     if (waiter !== null) {
       this.#waiter = null;
-      waiter.error = error;
-      waiter.failed = true;
-      this.#lot?.unparkAll();
+      if (!waiter.done()) waiter._reject(error);
     }
   }
 
@@ -382,7 +404,7 @@ export class StreamReader {
     if (this.#length > 0) info.push(`${this.#length} bytes`);
     if (this.#eof) info.push("eof");
     if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
-    if (this.#waiter !== null) info.push("waiter");
+    if (this.#waiting) info.push("waiter");
     if (this.#exception !== null) info.push(`exception=${String(this.#exception)}`);
     if (this.#transport !== null) info.push("transport");
     if (this.#paused) info.push("paused");
@@ -419,7 +441,7 @@ export class StreamReader {
 
   /** CPython's `_wait_for_data`: wait until data, the end of the stream or an error is fed. */
   #waitForData(funcName: string): Promise<void> {
-    if (this.#waiter !== null) {
+    if (this.#waiting) {
       return Promise.reject(
         new RuntimeError(
           `${funcName}() called while another coroutine is already waiting for incoming data`,
@@ -431,31 +453,41 @@ export class StreamReader {
       this.#paused = false;
       this.#transport?.resumeReading();
     }
-    const waiter = { error: null as unknown, failed: false };
+    let loop: EventLoop;
     try {
-      this.#waiter = waiter;
-      this.#lot ??= new ParkingLot(this);
-      return this.#lot.park(
-        `StreamReader.${funcName}()`,
-        () => {
-          if (this.#waiter === waiter) this.#waiter = null;
-          if (waiter.failed) throw waiter.error;
-        },
-        (error) => {
-          if (this.#waiter === waiter) this.#waiter = null;
-          throw error;
-        },
-      );
+      loop = this.#bind();
     } catch (error) {
-      this.#waiter = null;
       return Promise.reject(error);
     }
+    const waiter = new DataWaiter(loop, this, funcName);
+    this.#waiter = waiter;
+    return parkOn(waiter);
+  }
+
+  /** A task waits for data (CPython's `_waiter is not None`). */
+  get #waiting(): boolean {
+    return this.#waiter !== null && !this.#waiter.cancelled();
+  }
+
+  /**
+   * The running loop, to which the reader is bound from its first wait on.
+   *
+   * @throws RuntimeError outside a running loop, or when bound to another loop.
+   */
+  #bind(): EventLoop {
+    const loop = getRunningLoop();
+    if (this.#loop === null) this.#loop = loop;
+    else if (this.#loop !== loop) {
+      throw new RuntimeError(`${String(this)} is bound to a different event loop`);
+    }
+    return loop;
   }
 
   #wakeupWaiter(): void {
-    if (this.#waiter !== null) {
+    const waiter = this.#waiter;
+    if (waiter !== null) {
       this.#waiter = null;
-      this.#lot?.unparkAll();
+      if (!waiter.done()) waiter._resolve(undefined);
     }
   }
 

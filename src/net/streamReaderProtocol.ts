@@ -2,9 +2,12 @@
  * @internal `StreamReaderProtocol`, as asyncio's (`Lib/asyncio/streams.py`): the protocol behind
  * every pair of streams. It feeds the `StreamReader`, keeps the write flow control
  * `StreamWriter.drain()` waits on (asyncio's `FlowControlMixin`), and, on a server, runs the
- * connection handler as a task.
+ * connection handler as a task. The protocol is itself what the loop runs when that task ends
+ * (a `Runnable` among the task's callbacks): a connection costs no closure nor Handle for it.
  */
 import type { EventLoop } from "../core/loop.js";
+import type { Runnable } from "../core/runnable.js";
+import type { Task } from "../core/task.js";
 import { isPromiseLike } from "../core/validate.js";
 import { FlowControl } from "./flowControl.js";
 import type { StreamProtocolLike } from "./socketTransport.js";
@@ -19,10 +22,13 @@ export type ClientConnectedCallback = (
 ) => void | PromiseLike<void>;
 
 /** @internal See the file comment. */
-export class StreamReaderProtocol extends FlowControl implements StreamProtocolLike {
+export class StreamReaderProtocol extends FlowControl implements StreamProtocolLike, Runnable {
   #reader: StreamReader | null;
   readonly #clientConnected: ClientConnectedCallback | null;
   #overTls = false;
+  /** On a server, the task running the handler, and the connection it was given. */
+  #handlerTask: Task<void> | null = null;
+  #transport: Transport | null = null;
 
   constructor(
     loop: EventLoop,
@@ -47,21 +53,34 @@ export class StreamReaderProtocol extends FlowControl implements StreamProtocolL
     if (handler === null || reader === null) return;
     const writer = new StreamWriter(transport, this, reader, this.loop);
     const task = this.loop.createTask(() => runHandler(handler, reader, writer));
-    task.addDoneCallback(() => {
-      if (task.cancelled()) {
-        transport.close();
-        return;
-      }
-      const error = task.exception();
-      if (error !== null) {
-        this.loop.callExceptionHandler({
-          message: "Unhandled exception in client_connected_cb",
-          exception: error,
-          transport,
-        });
-        transport.close();
-      }
-    });
+    this.#handlerTask = task;
+    this.#transport = transport;
+    if (task.done()) this.loop._schedule(this);
+    else task._addCallback(this);
+  }
+
+  /**
+   * @internal The handler's task ended (a loop callback): a handler cancelled, or one that
+   * threw, closes its connection; the error goes to the loop's exception handler.
+   */
+  _run(): void {
+    const task = this.#handlerTask as Task<void>;
+    const transport = this.#transport as Transport;
+    this.#handlerTask = null;
+    this.#transport = null;
+    if (task.cancelled()) {
+      transport.close();
+      return;
+    }
+    const error = task.exception();
+    if (error !== null) {
+      this.loop.callExceptionHandler({
+        message: "Unhandled exception in client_connected_cb",
+        exception: error,
+        transport,
+      });
+      transport.close();
+    }
   }
 
   override connectionLost(error: Error | null): void {
