@@ -79,19 +79,36 @@ export function measureInChild(
   nodeFlags: string[] = [],
   processes = 1,
 ): Measurement {
+  return measureInChildren(moduleUrl, [name], nodeFlags, processes)[0] as Measurement;
+}
+
+/**
+ * Runs each variant of `names` in `processes` fresh Node processes, taking turns (a process
+ * of each variant, then again), so that a machine getting faster or slower during the
+ * benchmark weighs on every variant alike; each variant's measurements are pooled as
+ * `measureInChild` pools them, and returned in the order of `names`.
+ */
+export function measureInChildren(
+  moduleUrl: string,
+  names: readonly string[],
+  nodeFlags: string[] = [],
+  processes = 1,
+): Measurement[] {
   const file = fileURLToPath(moduleUrl);
-  const measurements: Measurement[] = [];
+  const measurements = names.map((): Measurement[] => []);
   for (let i = 0; i < processes; i++) {
-    const result = spawnSync(process.execPath, [...nodeFlags, file, name], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
+    names.forEach((name, n) => {
+      const result = spawnSync(process.execPath, [...nodeFlags, file, name], {
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+      });
+      if (result.status !== 0) {
+        throw new Error(`variant ${name} failed:\n${result.stderr}`);
+      }
+      measurements[n]?.push(parseLastJsonLine(result.stdout));
     });
-    if (result.status !== 0) {
-      throw new Error(`variant ${name} failed:\n${result.stderr}`);
-    }
-    measurements.push(parseLastJsonLine(result.stdout));
   }
-  return pool(measurements);
+  return measurements.map(pool);
 }
 
 /** One measurement from those of several processes: run times pooled, median bytes per item. */

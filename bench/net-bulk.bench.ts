@@ -9,8 +9,8 @@
 import * as net from "node:net";
 import { Readable } from "node:stream";
 import * as asyncio from "asyncio-ts";
-import type { Report } from "./harness.js";
-import { measureInChild, median, runVariantIfAsked, timeRuns } from "./harness.js";
+import type { Measurement, Report } from "./harness.js";
+import { measureInChildren, median, runVariantIfAsked, timeRuns } from "./harness.js";
 import { portOf } from "./netServers.js";
 
 const CHUNK = 64 * 1024;
@@ -18,7 +18,7 @@ const TOTAL = 1024 * 1024 * 1024;
 const CHUNKS = TOTAL / CHUNK;
 const RUNS = 5;
 const WARMUP = 1;
-const PROCESSES = 2;
+const PROCESSES = 3;
 const chunk = Buffer.alloc(CHUNK, 0x61);
 
 function check(received: number): void {
@@ -109,15 +109,20 @@ await runVariantIfAsked(import.meta.url, {
 });
 
 export function collect(): Report {
-  const asyncioRow = measureInChild(import.meta.url, "asyncio", [], PROCESSES);
-  const rawRow = measureInChild(import.meta.url, "raw", [], PROCESSES);
+  const [asyncioRow, rawRow] = measureInChildren(
+    import.meta.url,
+    ["asyncio", "raw"],
+    [],
+    PROCESSES,
+  ) as [Measurement, Measurement];
   const mbps = (ms: number[] | undefined) =>
     ms === undefined ? "n/a" : (TOTAL / 1e6 / (median(ms) / 1000)).toFixed(0);
   return {
     title: "Bulk transfer, 1 GiB through one connection",
     description:
       "1 GiB in 64 KiB chunks over 127.0.0.1, from the first write until the server has " +
-      `counted the last byte (${PROCESSES} processes of ${RUNS} runs, a new connection a run). ` +
+      `counted the last byte (${PROCESSES} processes of ${RUNS} runs for each, the two ` +
+      "variants' processes taking turns; a new connection a run). " +
       `MB/s: asyncio-ts ${mbps(asyncioRow.ms)}, raw Node ${mbps(rawRow.ms)}.`,
     subject: "asyncio-ts streams (write + drain, read(65536))",
     rows: [

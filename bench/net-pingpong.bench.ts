@@ -9,7 +9,13 @@
 import * as net from "node:net";
 import * as asyncio from "asyncio-ts";
 import type { Measurement, Report } from "./harness.js";
-import { measureInChild, measurePython, median, runVariantIfAsked, timeRuns } from "./harness.js";
+import {
+  measureInChildren,
+  measurePython,
+  median,
+  runVariantIfAsked,
+  timeRuns,
+} from "./harness.js";
 import { echoLines, portOf } from "./netServers.js";
 
 const CONNECTIONS = 50;
@@ -112,8 +118,10 @@ await runVariantIfAsked(import.meta.url, {
 });
 
 export function collect(): Report {
-  const ours = measureInChild(import.meta.url, "asyncio", [], PROCESSES);
-  const raw = measureInChild(import.meta.url, "raw", [], PROCESSES);
+  const [ours, raw] = measureInChildren(import.meta.url, ["asyncio", "raw"], [], PROCESSES) as [
+    Measurement,
+    Measurement,
+  ];
   const python = measurePython(
     new URL("../../bench/net_pingpong.py", import.meta.url).pathname,
     [String(CONNECTIONS), String(REQUESTS_PER_CONNECTION), String(LINE.length)],
@@ -127,7 +135,8 @@ export function collect(): Report {
       `${CONNECTIONS} connections over 127.0.0.1, each sending ${REQUESTS_PER_CONNECTION} lines ` +
       `of ${LINE.length} bytes one at a time and awaiting each echo (${REQUESTS.toLocaleString("en")} ` +
       "requests a run). Connections opened before timing; " +
-      `${PROCESSES} processes of 7 runs for Node, ${PROCESSES} of 5 for CPython. Requests/s: ` +
+      `${PROCESSES} processes of 7 runs for each Node variant (taking turns), ${PROCESSES} of 5 ` +
+      "for CPython. Requests/s: " +
       `asyncio-ts ${perSecond(ours)}, raw Node ${perSecond(raw)}, CPython ${perSecond(python)}.`,
     subject: "asyncio-ts streams",
     rows: [
