@@ -23,6 +23,7 @@ import type { TimerHandle } from "../core/handle.js";
 import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { fromNodeError } from "../core/osErrors.js";
+import { fromTlsError, SSLError } from "../net/errors.js";
 import { StreamReader } from "../net/streamReader.js";
 import type { Semaphore } from "../sync/semaphore.js";
 import {
@@ -297,14 +298,11 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     if (typeof code === "string" && DISCONNECT_CODES.has(code)) {
       return new ServerDisconnectedError(`Server disconnected: ${error.message}`, { cause: error });
     }
-    if (
-      (typeof code === "string" && code.startsWith("ERR_TLS")) ||
-      code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
-      code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
-      code === "SELF_SIGNED_CERT_IN_CHAIN" ||
-      code === "CERT_HAS_EXPIRED"
-    ) {
-      return new ClientConnectorError(this.host, this.port, error);
+    // A certificate or handshake failure: the network layer's SSLError (SSLCertVerificationError
+    // with OpenSSL's verify code for a certificate), as the connection's OSError.
+    const tlsError = fromTlsError(error);
+    if (tlsError instanceof SSLError || (typeof code === "string" && code.startsWith("ERR_TLS"))) {
+      return new ClientConnectorError(this.host, this.port, tlsError);
     }
     return new ClientError(error.message, { cause: error });
   }

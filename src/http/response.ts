@@ -48,8 +48,6 @@ const unreleased = new FinalizationRegistry<{ exchange: Exchange; debug: boolean
 export class ClientResponse implements AsyncDisposable {
   /** The request's method. */
   readonly method: string;
-  /** The URL of the response (after redirects). */
-  readonly url: URL;
   /** The status code, e.g. 200. */
   readonly status: number;
   /** The reason phrase, e.g. `"OK"`. */
@@ -58,24 +56,58 @@ export class ClientResponse implements AsyncDisposable {
   readonly headers: ResponseHeaders;
   /** The body as a stream: `read(n)`, `readline()`, `readexactly(n)`, `for await` over lines. */
   readonly content: StreamReader;
-  /** The request that got this response. */
-  readonly requestInfo: RequestInfo;
   /** The redirect responses that led to this one, oldest first (released). */
   history: readonly ClientResponse[] = [];
   readonly #exchange: Exchange;
   #body: Buffer | null = null;
+  /**
+   * The URLs of this request and of the first one (before redirects), and the request's
+   * headers: the session's, maybe shared with other requests, so `url` and `requestInfo` hand
+   * out copies, made when first asked for.
+   */
+  readonly #realUrl: URL;
+  readonly #firstUrl: URL;
+  readonly #requestHeaders: Readonly<Record<string, string>>;
+  #url: URL | null = null;
+  #requestInfo: RequestInfo | null = null;
 
   /** @internal Made by the session. */
-  constructor(exchange: Exchange, url: URL, requestInfo: RequestInfo, debug: boolean) {
+  constructor(
+    exchange: Exchange,
+    realUrl: URL,
+    firstUrl: URL,
+    requestHeaders: Readonly<Record<string, string>>,
+    debug: boolean,
+  ) {
     this.#exchange = exchange;
     this.method = exchange.method;
-    this.url = url;
+    this.#realUrl = realUrl;
+    this.#firstUrl = firstUrl;
+    this.#requestHeaders = requestHeaders;
     this.status = exchange.status;
     this.reason = exchange.statusMessage;
     this.headers = new ResponseHeaders(exchange.headers);
     this.content = exchange.reader;
-    this.requestInfo = requestInfo;
-    if (!exchange.finished) unreleased.register(this, { exchange, debug, url: url.href }, this);
+    if (!exchange.finished) {
+      unreleased.register(this, { exchange, debug, url: realUrl.href }, this);
+    }
+  }
+
+  /** The URL of the response (after redirects): a URL of this response's own. */
+  get url(): URL {
+    this.#url ??= new URL(this.#realUrl);
+    return this.#url;
+  }
+
+  /** The request that got this response. */
+  get requestInfo(): RequestInfo {
+    this.#requestInfo ??= {
+      method: this.method,
+      url: new URL(this.#firstUrl),
+      realUrl: this.url,
+      headers: this.#requestHeaders,
+    };
+    return this.#requestInfo;
   }
 
   /** Whether the status is below 400 (aiohttp's `ok`). */
@@ -204,6 +236,6 @@ export class ClientResponse implements AsyncDisposable {
   }
 
   toString(): string {
-    return `<ClientResponse(${this.url.href}) [${this.status} ${this.reason}]>`;
+    return `<ClientResponse(${this.#realUrl.href}) [${this.status} ${this.reason}]>`;
   }
 }

@@ -12,7 +12,7 @@ import type { InFlight } from "../core/inFlight.js";
 import type { EventLoop } from "../core/loop.js";
 import { getRunningLoop } from "../core/scope.js";
 import { sleep } from "../core/sleep.js";
-import { describeValue, requireOptions } from "../core/validate.js";
+import { describeValue, requireInteger, requireOptions } from "../core/validate.js";
 import { timeoutAt } from "../flow/timeout.js";
 import { trackOnLoop, untrackOnLoop } from "../net/loopResources.js";
 import type { Semaphore } from "../sync/semaphore.js";
@@ -22,7 +22,6 @@ import {
   ClientError,
   ConnectionTimeoutError,
   InvalidURL,
-  type RequestInfo,
   ServerDisconnectedError,
   TooManyRedirects,
 } from "./errors.js";
@@ -288,13 +287,13 @@ export class ClientSession implements AsyncDisposable {
           exchange.abort(error instanceof Error ? error : new ClientError(String(error)));
           throw error;
         }
-        const requestInfo: RequestInfo = {
-          method: prepared.method,
-          url: first.url,
-          realUrl: prepared.url,
-          headers: prepared.headers,
-        };
-        response = new ClientResponse(exchange, prepared.url, requestInfo, loop.getDebug());
+        response = new ClientResponse(
+          exchange,
+          prepared.url,
+          first.url,
+          prepared.headers,
+          loop.getDebug(),
+        );
       } catch (error) {
         if (!retryable || attempt >= policy.attempts || !isRetryableError(error)) throw error;
         failure = error;
@@ -550,7 +549,8 @@ export class ClientSession implements AsyncDisposable {
   /**
    * The URL of a request. The last one parsed is kept: the same URL asked again and again is
    * the common case, and parsing is a visible part of a request's cost (bench/http.bench.ts).
-   * A URL about to get params is always parsed afresh.
+   * A URL about to get params is always parsed afresh. The URL returned may be shared by many
+   * requests, so it is never changed nor handed out: a response gives copies of it.
    */
   #parse(url: string | URL, reuse: boolean): URL {
     if (reuse && typeof url === "string" && url === this.#lastUrl && this.#lastParsed !== null) {
@@ -725,9 +725,7 @@ function requireRaiseForStatus(value: unknown, what: string): RaiseForStatus {
 }
 
 function requireMaxRedirects(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${what} must be an integer >= 0, got ${describeValue(value)}`);
-  }
+  requireInteger(value, what, 0);
   return value;
 }
 

@@ -364,6 +364,13 @@ describe("https", () => {
       await using plain = new ClientSession({ retry: false });
       const error = await rejection(plain.get(`${server.url}/`));
       assert.ok(error instanceof ClientConnectorError, String(error));
+      // The network layer's typed TLS error, with OpenSSL's verify code and text.
+      assert.ok(error.osError instanceof asyncio.SSLCertVerificationError, String(error.osError));
+      assert.equal(error.osError.verifyCode, 21);
+      assert.match(
+        error.message,
+        /certificate verify failed: unable to verify the first certificate/,
+      );
       await using careless = new ClientSession({ connector: { ssl: false } });
       assert.equal(await (await careless.get(`${server.url}/`)).text(), "secret page");
     }),

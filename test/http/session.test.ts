@@ -120,6 +120,27 @@ describe("requests", () => {
     }),
   );
 
+  test(
+    "a response's url and requestInfo are its own: changing them changes no other request",
+    T,
+    asyncioTest(async () => {
+      await using server = await echoServer();
+      await using session = new ClientSession({ baseUrl: server.url });
+      const first = await session.get("/echo");
+      await first.release();
+      // The same URL asked again is parsed once by the session; what it hands out are copies.
+      first.url.pathname = "/text";
+      first.requestInfo.url.searchParams.set("changed", "1");
+      first.requestInfo.realUrl.pathname = "/lines";
+      await using second = await session.get("/echo");
+      assert.equal(((await second.json()) as Echo).url, "/echo");
+      assert.equal(second.url.pathname, "/echo");
+      assert.equal(second.requestInfo.url.search, "");
+      assert.notEqual(second.url, first.url);
+      assert.equal(first.url, first.requestInfo.realUrl);
+    }),
+  );
+
   // mirrors aiohttp tests/test_client_functional.py test_session_headers_merge
   test(
     "session headers and request headers merge by name, case-insensitively",
@@ -435,6 +456,12 @@ describe("errors and arguments", () => {
       assert.throws(() => new ClientSession({ connector: { limit: -1 } }), RangeError);
       assert.throws(() => new ClientSession({ baseUrl: "nope" }), InvalidURL);
       assert.throws(() => new ClientSession({ raiseForStatus: "yes" as never }), TypeError);
+      assert.throws(
+        () => new ClientSession({ maxRedirects: "3" as never }),
+        (error) =>
+          error instanceof TypeError && /maxRedirects must be an integer/.test(error.message),
+      );
+      assert.throws(() => new ClientSession({ maxRedirects: -1 }), RangeError);
       await using session = new ClientSession({ baseUrl: "http://127.0.0.1:1" });
       await assert.rejects(session.request("BAD METHOD", "/"), /method/);
       await assert.rejects(session.get("/", { data: "a", json: 1 }), RangeError);
@@ -442,6 +469,7 @@ describe("errors and arguments", () => {
       await assert.rejects(session.get("/", { headers: 5 as never }), /headers/);
       await assert.rejects(session.get("/", { signal: {} as never }), /signal/);
       await assert.rejects(session.get("/", { data: [1] as never }), /data/);
+      await assert.rejects(session.get("/", { maxRedirects: 1.5 }), TypeError);
     }),
   );
 
