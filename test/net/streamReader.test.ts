@@ -531,6 +531,21 @@ test("a second task waiting for data is a RuntimeError", async () => {
   });
 });
 
+test("a cancelled wait frees the reader at once (docs/differences.md)", async () => {
+  await runVirtual(async () => {
+    const reader = new asyncio.StreamReader();
+    const first = asyncio.createTask(() => reader.readline());
+    await asyncio.sleep(0);
+    assert.equal(String(reader).includes("waiter"), true);
+    first.cancel();
+    assert.equal(String(reader).includes("waiter"), false);
+    // Before the cancelled task resumes (CPython raises "already waiting" here).
+    asyncio.getRunningLoop().callSoon(() => reader.feedData("line\n"));
+    assert.deepEqual(await reader.readline(), bytes("line\n"));
+    assert.ok((await rejection(first)) instanceof asyncio.CancelledError);
+  });
+});
+
 test("a read cancelled by a timeout leaves the buffered data", async () => {
   await runVirtual(async () => {
     const reader = new asyncio.StreamReader();
