@@ -53,15 +53,6 @@ export interface InFlightRecord {
 }
 
 /**
- * A hold on the loop for work in flight outside it, taken with `loop.inFlight()`; release it
- * once the work ends (or let a `using` declaration release it).
- *
- * @example
- * const loop = asyncio.getRunningLoop();
- * using _ = loop.inFlight(`lookup ${host}`);
- * const addresses = await asyncio.wrap(dns.promises.lookup(host, { all: true }));
- */
-/**
  * @internal What an I/O object held open for as long as it lives (a connection) gives instead
  * of a description: the text is made only when somebody reads it, so 10,000 idle connections
  * keep no 10,000 strings for it.
@@ -71,6 +62,15 @@ export interface DescribedHolder {
   _holdDescription(): string;
 }
 
+/**
+ * A hold on the loop for work in flight outside it, taken with `loop.inFlight()`; release it
+ * once the work ends (or let a `using` declaration release it).
+ *
+ * @example
+ * const loop = asyncio.getRunningLoop();
+ * using _ = loop.inFlight(`lookup ${host}`);
+ * const addresses = await asyncio.wrap(dns.promises.lookup(host, { all: true }));
+ */
 export class InFlight implements Disposable, InFlightRecord {
   readonly #description: string | DescribedHolder;
   readonly kind: InFlightKind;

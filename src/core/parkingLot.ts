@@ -3,12 +3,12 @@
  *
  * Every primitive and queue *holds* one (or two: a queue's getters and putters) instead of
  * keeping its own line of Futures; so does `StreamWriter.drain()` (a stream reader, which one
- * task at most waits on, parks it on a bare Future instead: see `net/streamReader.ts`). A task parks with `park()`, which puts a `Waiter`
- * (a Future of the lot's loop) in line and resumes the task from the Waiter's wake-up — the
- * loop callback that resumes the task, as asyncio's `Task.__wakeup` — so the owner's
- * bookkeeping (taking the lock, handing a permit on) is done before any other callback can look
- * at it. Cancelling the parked task cancels its Waiter, through the same mechanism as every
- * other wait.
+ * task at most waits on, parks it on a bare Future instead: see `net/streamReader.ts`). A task
+ * parks with `park()`, which puts a `Waiter` (a Future of the lot's loop) in line and resumes
+ * the task from the Waiter's wake-up — the loop callback that resumes the task, as asyncio's
+ * `Task.__wakeup` — so the owner's bookkeeping (taking the lock, handing a permit on) is done
+ * before any other callback can look at it. Cancelling the parked task cancels its Waiter,
+ * through the same mechanism as every other wait.
  *
  * Invariants: the line holds one Waiter per parked task that has not left yet, in arrival
  * order. A Waiter leaves the line only by itself, in its wake-up, whatever woke it (`unpark`,

@@ -7,9 +7,9 @@
  * the end of the stream is fed, or when an exception is set (the waiter then fails with it); a
  * cancelled wait leaves the buffer as it was. The waiter is a bare Future the task parks on (no
  * waiting line, no closure: an idle connection's handler waits in `readline()` for as long as
- * the connection lives). With a transport set, reading is
- * paused once the buffer holds more than twice the limit and resumed once it is back to the
- * limit or below, or when a task waits for data.
+ * the connection lives). With a transport set, reading is paused once the buffer holds more
+ * than twice the limit and resumed once it is back to the limit or below, or when a task waits
+ * for data.
  *
  * Buffer: the bytes buffered are `#storage[#start, #end)` followed by the chunks of `#queue`.
  * A chunk a transport hands over (`_feedOwned`, a Buffer nobody else holds) becomes the storage
