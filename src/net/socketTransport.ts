@@ -16,8 +16,9 @@
  * - A pipe's socket is listened to from the start (Node resumes a child's pipes when the child
  *   exits, whoever listens): data and end of file that come before `connectionMade` or while
  *   reading is paused are held, and delivered, in order, once reading starts or resumes — even
- *   if the socket closed meanwhile, in which case `connectionLost` waits for them. Only this
- *   side's `close()`/`abort()` (or a fatal error) stops the delivery.
+ *   if the socket closed meanwhile, in which case `connectionLost` waits for them and the
+ *   transport is not closing until then (reading still pauses and resumes). Only this side's
+ *   `close()`/`abort()`, a socket error or a fatal error stops the delivery.
  * - Protocol callbacks run in the loop's scope (not in the scope of the task that opened the
  *   connection): the socket is created inside `scopeStorage.run(loop, …)`, so its events carry
  *   that scope, as asyncio runs protocol callbacks as loop callbacks.
@@ -447,6 +448,7 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
     }
     if (this.#lostWaits) {
       this.#lostWaits = false;
+      this.#closing = true;
       this.#loop.callSoon(connectionLostOf, this);
       return;
     }
@@ -458,6 +460,7 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
     this.#stopped = true;
     if (this.#lostWaits) {
       this.#lostWaits = false;
+      this.#closing = true;
       this.#loop.callSoon(connectionLostOf, this);
     }
   }
@@ -559,7 +562,9 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
    */
   _onError(error: Error): void {
     this.#error ??= fromTlsError(error) as Error;
-    // asyncio's `_force_close`: no more reads, and writes are dropped from now on.
+    // asyncio's `_force_close`: no more reads (data held while paused are dropped, as the
+    // kernel drops what a reset connection had not been read), and writes are dropped.
+    this.#stop();
     this.#closing = true;
     this.#connLost++;
     if (!this.#socket.destroyed) this.#socket.destroy();
@@ -567,16 +572,20 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
 
   /** @internal The socket is closed: the connection is lost. */
   _onClose(): void {
-    this.#closing = true;
     if (this.#connLost === 0) this.#connLost = 1;
     if (this.#loop.isClosed()) {
+      this.#closing = true;
       this.#release();
       return;
     }
     if (!this.#stopped && (this.#held !== null || this.#endHeld)) {
+      // The connection is not closing for the protocol until it has had what was held:
+      // reading must still pause and resume (asyncio's transport reads the end of the stream
+      // last, and is only then closing).
       this.#lostWaits = true;
       return;
     }
+    this.#closing = true;
     this.#loop.callSoon(connectionLostOf, this);
   }
 
