@@ -119,7 +119,10 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
   #closing = false;
   /** `close()`, `abort()` or a fatal error: data are no longer delivered. */
   #stopped = false;
-  /** The socket closed while data were held: `connectionLost` follows their delivery. */
+  /**
+   * The socket closed while data were held: `connectionLost` follows their delivery, and the
+   * transport is not closing until then.
+   */
   #lostWaits = false;
   /** Reading paused by `pauseReading()`. */
   #paused = false;
@@ -447,9 +450,7 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
       this._onEnd();
     }
     if (this.#lostWaits) {
-      this.#lostWaits = false;
-      this.#closing = true;
-      this.#loop.callSoon(connectionLostOf, this);
+      this.#lost();
       return;
     }
     this.#socket.resume();
@@ -458,11 +459,14 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
   /** This side stops reading: nothing more is delivered; a `connectionLost` held back follows. */
   #stop(): void {
     this.#stopped = true;
-    if (this.#lostWaits) {
-      this.#lostWaits = false;
-      this.#closing = true;
-      this.#loop.callSoon(connectionLostOf, this);
-    }
+    if (this.#lostWaits) this.#lost();
+  }
+
+  /** The socket is closed and nothing held waits any more: closing, `connectionLost` next. */
+  #lost(): void {
+    this.#lostWaits = false;
+    this.#closing = true;
+    this.#loop.callSoon(connectionLostOf, this);
   }
 
   #listen(socket: DrivenSocket): void {
@@ -585,8 +589,7 @@ export class SocketTransport implements Transport, LoopResource, DescribedHolder
       this.#lostWaits = true;
       return;
     }
-    this.#closing = true;
-    this.#loop.callSoon(connectionLostOf, this);
+    this.#lost();
   }
 
   /** @internal Calls `connectionLost` (a loop callback, once). */
